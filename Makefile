@@ -1,0 +1,56 @@
+# From Entropy to Energy: every command a reader or maintainer needs.
+# `make book` builds the site; `make test` runs every check CI runs. See README.md.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+CHAPTER ?=
+
+# The pinned CPU code path (see code/ganbook/seed.py): set before torch is imported, in
+# this process and in every kernel that jupytext, nbval and the benchmark start.
+export MKL_CBWR := AVX2
+export ATEN_CPU_CAPABILITY := avx2
+export PATH := $(abspath $(BIN)):$(PATH)
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: book test notebooks serve lab bench clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+## book: build the site from the stored notebook outputs (nothing is executed)
+book: $(STAMP)
+	$(BIN)/jupyter-book build . --builder html -W -n --keep-going $(BOOK_FLAGS)
+	@echo "Open $(abspath _build/html/index.html)"
+
+## test: unit tests, notebook pairing and execution checks, nbval (strict), the site with -W -n
+test: $(STAMP)
+	$(BIN)/python -m pytest tests
+	$(MAKE) --no-print-directory book BOOK_FLAGS=--all
+	$(BIN)/python -m pytest --nbval chapters
+
+## notebooks: sync each chapters/*.md into its .ipynb and execute it (CHAPTER=02-entropy for one)
+notebooks: $(STAMP)
+	$(BIN)/python tools/notebooks.py $(CHAPTER)
+
+## serve: serve the built site on http://127.0.0.1:8000
+serve:
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000
+
+## lab: JupyterLab, in which the chapters' .md files open as notebooks
+lab: $(STAMP)
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp tools/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	$(BIN)/jupyter lab --ip 127.0.0.1 --notebook-dir .
+
+## bench: execute every chapter; time per chapter and slowest cell, peak memory
+bench: $(STAMP)
+	$(BIN)/python tools/bench.py
+
+clean:
+	rm -rf _build

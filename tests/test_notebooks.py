@@ -1,0 +1,65 @@
+"""The chapters as files: every .md has an executed .ipynb with the same cells.
+
+nbval compares nothing for a cell that was never executed, and nothing for a .md file, so
+these checks are what make `pytest --nbval chapters` a real check.
+"""
+
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+
+CHAPTERS = Path(__file__).resolve().parents[1] / "chapters"
+SOURCES = sorted(CHAPTERS.glob("*.md"))
+
+
+def cells(notebook) -> list[tuple[str, str, tuple[str, ...]]]:
+    return [
+        (cell.cell_type, cell.source.strip(), tuple(cell.metadata.get("tags", ())))
+        for cell in notebook.cells
+    ]
+
+
+def test_there_are_chapters():
+    assert len(SOURCES) >= 2
+    assert not set(CHAPTERS.glob("*.ipynb")) - {md.with_suffix(".ipynb") for md in SOURCES}, (
+        "an .ipynb without its .md source"
+    )
+
+
+@pytest.mark.parametrize("md", SOURCES, ids=lambda p: p.stem)
+def test_md_and_ipynb_have_the_same_cells(md):
+    ipynb = md.with_suffix(".ipynb")
+    assert ipynb.exists(), f"{md.name} has no paired {ipynb.name}: run `make notebooks`"
+    source = jupytext.read(md)
+    stored = nbformat.read(ipynb, as_version=4)
+    assert cells(source) == cells(stored), (
+        f"{md.name} and {ipynb.name} differ: run `make notebooks CHAPTER={md.stem}`"
+    )
+
+
+@pytest.mark.parametrize("md", SOURCES, ids=lambda p: p.stem)
+def test_every_code_cell_was_executed_in_order(md):
+    stored = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
+    counts = [cell.execution_count for cell in stored.cells if cell.cell_type == "code"]
+    assert counts, f"{md.name} has no code cell"
+    assert None not in counts, f"{md.stem}: a code cell was never executed"
+    assert counts == list(range(1, len(counts) + 1)), f"{md.stem}: not executed top to bottom"
+    errors = [
+        output
+        for cell in stored.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if output.output_type == "error" or output.get("name") == "stderr"
+    ]
+    assert not errors, f"{md.stem}: stored outputs hold an error or a warning"
+
+
+@pytest.mark.parametrize("md", SOURCES, ids=lambda p: p.stem)
+def test_chapter_starts_by_pinning_and_seeding(md):
+    stored = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
+    first = next(cell.source for cell in stored.cells if cell.cell_type == "code")
+    lines = [line for line in first.splitlines() if line.strip()]
+    assert lines[0].startswith("import ganbook"), "import ganbook before torch"
+    assert "set_seed(" in first
