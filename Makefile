@@ -28,11 +28,12 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going $(BOOK_FLAGS)
 	@echo "Open $(abspath _build/html/index.html)"
 
-## test: unit tests, notebook pairing and execution checks, nbval (strict), the site with -W -n
+## test: unit tests, notebook checks, the site with -W -n and in a browser, nbval (strict)
 test: $(STAMP)
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests --ignore=tests/test_site.py
 	$(MAKE) --no-print-directory book BOOK_FLAGS=--all
-	$(BIN)/python -m pytest --nbval chapters
+	$(BIN)/python -m pytest tests/test_site.py
+	$(BIN)/python -m pytest --nbval chapters book
 
 ## notebooks: sync each chapters/*.md into its .ipynb and execute it (CHAPTER=02-entropy for one)
 notebooks: $(STAMP)

@@ -1,4 +1,4 @@
-"""The chapters as files: every .md has an executed .ipynb with the same cells.
+"""The notebooks as files: every .md has an executed .ipynb with the same cells.
 
 nbval compares nothing for a cell that was never executed, and nothing for a .md file, so
 these checks are what make `pytest --nbval chapters` a real check.
@@ -9,9 +9,9 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
+from notebooks import ROOT, colab_install_line, notebook_sources, repository
 
-CHAPTERS = Path(__file__).resolve().parents[1] / "chapters"
-SOURCES = sorted(CHAPTERS.glob("*.md"))
+SOURCES = notebook_sources()
 
 
 def cells(notebook) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -21,11 +21,11 @@ def cells(notebook) -> list[tuple[str, str, tuple[str, ...]]]:
     ]
 
 
-def test_there_are_chapters():
-    assert len(SOURCES) >= 2
-    assert not set(CHAPTERS.glob("*.ipynb")) - {md.with_suffix(".ipynb") for md in SOURCES}, (
-        "an .ipynb without its .md source"
-    )
+def test_there_are_notebooks_and_no_orphans():
+    assert len([md for md in SOURCES if md.parent.name == "chapters"]) >= 2
+    stored = {nb for folder in ("chapters", "book") for nb in (ROOT / folder).glob("*.ipynb")}
+    orphans = stored - {md.with_suffix(".ipynb") for md in SOURCES}
+    assert not orphans, f"an .ipynb without its .md source: {sorted(orphans)}"
 
 
 @pytest.mark.parametrize("md", SOURCES, ids=lambda p: p.stem)
@@ -57,9 +57,15 @@ def test_every_code_cell_was_executed_in_order(md):
 
 
 @pytest.mark.parametrize("md", SOURCES, ids=lambda p: p.stem)
-def test_chapter_starts_by_pinning_and_seeding(md):
+def test_notebook_starts_with_colab_setup_then_pins_and_seeds(md):
     stored = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
-    first = next(cell.source for cell in stored.cells if cell.cell_type == "code")
+    colab, first = [cell.source for cell in stored.cells if cell.cell_type == "code"][:2]
+    assert colab.startswith("# NBVAL_SKIP: "), "the Colab cell is skipped by nbval, with a reason"
+    assert 'if "google.colab" in sys.modules:' in colab
+    assert colab_install_line(*repository()) in colab, (
+        "the Colab cell installs from another repository than _config.yml names: "
+        f"run `make notebooks CHAPTER={md.stem}`"
+    )
     lines = [line for line in first.splitlines() if line.strip()]
     assert lines[0].startswith("import ganbook"), "import ganbook before torch"
     assert "set_seed(" in first

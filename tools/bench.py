@@ -47,6 +47,9 @@ from nbformat import NotebookNode
 
 REPO = Path(__file__).resolve().parent.parent
 
+#: The copy of a whole-book run that the page "How to use this book" shows.
+BOOK_TABLE = REPO / "book" / "bench.json"
+
 #: The budgets: the whole book, each chapter and each cell in seconds; peak memory in MB.
 BOOK_SECONDS = 600.0
 CHAPTER_SECONDS = 90.0
@@ -269,9 +272,18 @@ def machine_info() -> dict[str, Any]:
     }
 
 
-def select_notebooks(chapters_dir: Path, stems: list[str]) -> list[Path]:
-    """The chapter notebooks to run, sorted; all of them when ``stems`` is empty."""
-    notebooks = sorted(chapters_dir.glob("*.ipynb"))
+def select_notebooks(chapters_dir: Path | None, stems: list[str]) -> list[Path]:
+    """The notebooks to run; all of them when ``stems`` is empty.
+
+    Without ``chapters_dir``, the book's notebooks (``notebooks.notebook_sources``: the
+    chapters, then the back matter that executes code); with it, every ``.ipynb`` there.
+    """
+    if chapters_dir is None:
+        from notebooks import notebook_sources
+
+        notebooks = [md.with_suffix(".ipynb") for md in notebook_sources()]
+    else:
+        notebooks = sorted(chapters_dir.glob("*.ipynb"))
     if not stems:
         return notebooks
     known = {path.stem: path for path in notebooks}
@@ -279,7 +291,7 @@ def select_notebooks(chapters_dir: Path, stems: list[str]) -> list[Path]:
     if unknown:
         raise ValueError(f"no such chapter in {chapters_dir}: {', '.join(unknown)}"
                          f" (have: {', '.join(known) or 'none'})")
-    return [known[stem] for stem in sorted(set(stems))]
+    return [known[stem] for stem in dict.fromkeys(stems)]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -287,8 +299,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("chapters", nargs="*", metavar="CHAPTER",
                         help="chapter file stems to run, e.g. 02-entropy (default: all)")
-    parser.add_argument("--chapters-dir", type=Path, default=REPO / "chapters",
-                        help="directory of the notebooks (default: chapters/)")
+    parser.add_argument("--chapters-dir", type=Path, default=None,
+                        help="directory of the notebooks (default: the book's notebooks, "
+                             "in chapters/ and book/)")
     parser.add_argument("--json", type=Path, default=REPO / "_build" / "bench.json",
                         help="where to write the results (default: _build/bench.json)")
     parser.add_argument("--timeout", type=int, default=600,
@@ -305,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: {exc}", file=sys.stderr)
         return 2
     if not notebooks:
-        print(f"bench: no notebooks in {args.chapters_dir}", file=sys.stderr)
+        print(f"bench: no notebooks in {args.chapters_dir or 'the book'}", file=sys.stderr)
         return 2
     info = machine_info()
     env = ", ".join(f"{name}={value}" for name, value in info["env"].items())
@@ -341,9 +354,13 @@ def main(argv: list[str] | None = None) -> int:
         **info,
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
+    text = json.dumps(report, indent=2) + "\n"
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(report, indent=2) + "\n")
+    args.json.write_text(text)
     print(f"\nwritten to {args.json}")
+    if args.chapters_dir is None and not args.chapters:  # the whole book: the site's table
+        BOOK_TABLE.write_text(text)
+        print(f"written to {BOOK_TABLE} (the table of 'How to use this book'; commit it)")
     return 0 if within_budget else 1
 
 

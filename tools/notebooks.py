@@ -1,37 +1,83 @@
-"""Sync each chapters/NN-slug.md into its .ipynb and execute it, storing the outputs.
+"""The book's notebooks: find them, and sync and execute them (``make notebooks``).
 
-Run by ``make notebooks`` (all chapters) or ``make notebooks CHAPTER=02-entropy``. The
-Makefile exports the pinned CPU code path, which the kernels inherit. The .md file is the
-source; the .ipynb is rewritten from it and executed in chapters/ as working directory.
+A notebook is a MyST markdown file (jupytext) in ``chapters/`` or ``book/`` whose front
+matter starts with ``jupytext:``; its pair, the ``.ipynb`` beside it, holds the executed
+outputs that nbval checks and the site shows. ``make notebooks`` (all of them) or
+``make notebooks CHAPTER=02-entropy`` (one, by file stem) rewrites each ``.ipynb`` from its
+``.md`` and executes it with the notebook's folder as working directory. The Makefile
+exports the pinned CPU code path, which the kernels inherit.
+
+Before executing, the Colab set-up cell of each notebook is made to install ``ganbook``
+from the repository named in ``_config.yml`` (the one place where the URL is set).
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-CHAPTERS = Path(__file__).resolve().parents[1] / "chapters"
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK_DIRS = ("chapters", "book")
+
+#: The line of the Colab cell that installs the package, with the URL and branch in it.
+COLAB_INSTALL = re.compile(r'(%pip install --quiet "ganbook @ git\+)[^"@]+@[^"]+(")')
 
 
-def chapter_sources(names: list[str]) -> list[Path]:
+def is_notebook(path: Path) -> bool:
+    return path.read_text(encoding="utf-8").startswith("---\njupytext:")
+
+
+def notebook_sources() -> list[Path]:
+    """Every notebook's .md source: chapters first, then the back matter, each sorted."""
+    return [
+        path
+        for folder in NOTEBOOK_DIRS
+        for path in sorted((ROOT / folder).glob("*.md"))
+        if is_notebook(path)
+    ]
+
+
+def repository() -> tuple[str, str]:
+    """``repository.url`` and ``repository.branch`` from ``_config.yml``."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    return config["repository"]["url"].rstrip("/"), config["repository"].get("branch", "main")
+
+
+def colab_install_line(url: str, branch: str) -> str:
+    return f'%pip install --quiet "ganbook @ git+{url}@{branch}"'
+
+
+def sync_colab_cell(md: Path) -> None:
+    """Point the notebook's Colab install line at the repository of ``_config.yml``."""
+    url, branch = repository()
+    text = md.read_text(encoding="utf-8")
+    new = COLAB_INSTALL.sub(colab_install_line(url, branch).replace("\\", r"\\"), text)
+    if new != text:
+        md.write_text(new, encoding="utf-8")
+
+
+def select(names: list[str]) -> list[Path]:
+    sources = notebook_sources()
     if not names:
-        return sorted(CHAPTERS.glob("*.md"))
-    sources = []
-    for name in names:
-        path = CHAPTERS / f"{Path(name).stem}.md"
-        if not path.exists():
-            sys.exit(f"no chapter {name!r}: {path} does not exist")
-        sources.append(path)
-    return sources
+        return sources
+    by_stem = {path.stem: path for path in sources}
+    unknown = [name for name in names if Path(name).stem not in by_stem]
+    if unknown:
+        sys.exit(f"no notebook named {', '.join(unknown)}; there are: {', '.join(by_stem)}")
+    return [by_stem[Path(name).stem] for name in names]
 
 
 def main(names: list[str]) -> None:
-    for md in chapter_sources(names):
+    for md in select(names):
+        sync_colab_cell(md)
         start = time.perf_counter()
         subprocess.run(
-            ["jupytext", "--to", "ipynb", "--execute", "--run-path", str(CHAPTERS), str(md)],
+            ["jupytext", "--to", "ipynb", "--execute", "--run-path", str(md.parent), str(md)],
             check=True,
         )
         print(f"{md.stem}: executed in {time.perf_counter() - start:.1f} s")

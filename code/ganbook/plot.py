@@ -30,6 +30,7 @@ COLORS = {
 WIDTH = 6.4
 PANEL_HEIGHT = 3.2
 
+#: The matplotlib settings of every figure of the book.
 STYLE: dict[str, Any] = {
     "figure.dpi": 100,
     "savefig.dpi": 150,
@@ -60,7 +61,7 @@ def figure(ncols: int = 1, nrows: int = 1, *, width: float = WIDTH, **kwargs: An
     """A new figure in the book's style, with ``nrows`` by ``ncols`` panels.
 
     Returns:
-        ``(fig, axes)`` as :func:`matplotlib.pyplot.subplots` returns them.
+        ``(fig, axes)`` as ``matplotlib.pyplot.subplots`` returns them.
     """
     for name, value in (("ncols", ncols), ("nrows", nrows)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:

@@ -24,9 +24,10 @@ import random
 import sys
 import warnings
 
-#: The pinned code path: AVX2 exists on every x86-64 server processor of the last decade and
-#: is about 2.5 times faster than the SSE2 path (``COMPATIBLE``/``default``) on this book's
-#: networks. The Makefile exports the same values (checked by ``tests/test_seed.py``).
+#: Environment variables that pin the code path. AVX2 exists on every x86-64 server processor
+#: of the last decade and is about 2.5 times faster than the SSE2 path (``COMPATIBLE`` and
+#: ``default``) on this book's networks. The Makefile exports the same values (checked by
+#: ``tests/test_seed.py``).
 PINNED_ENV = {"MKL_CBWR": "AVX2", "ATEN_CPU_CAPABILITY": "avx2"}
 
 #: What ``torch.backends.cpu.get_cpu_capability()`` reports once the pin has taken effect.

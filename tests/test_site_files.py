@@ -1,0 +1,37 @@
+"""The site's data files: the benchmark table, Binder's environment, the vendored MathJax."""
+
+import json
+import re
+from pathlib import Path
+
+from notebooks import ROOT, notebook_sources
+
+BOOK = ROOT / "book"
+
+
+def test_bench_table_covers_every_notebook_within_budget():
+    report = json.loads((BOOK / "bench.json").read_text())
+    listed = [row["chapter"] for row in report["chapters"]]
+    assert listed == [md.stem for md in notebook_sources()], (
+        "book/bench.json is stale: run `make bench` and commit book/bench.json"
+    )
+    assert report["within_budget"], [c for c in report["checks"] if not c["passed"]]
+    assert report["total_seconds"] <= report["budgets"]["book_seconds"]
+
+
+def test_binder_installs_the_pins_with_cpu_torch_and_the_package():
+    requirements = (ROOT / "binder" / "requirements.txt").read_text()
+    assert "-r ../requirements.txt" in requirements.splitlines()
+    pinned = re.search(r"^torch==(\S+)$", (ROOT / "requirements.txt").read_text(), re.M)
+    assert f"torch=={pinned.group(1)}+cpu" in requirements.splitlines()
+    assert "download.pytorch.org/whl/cpu" in requirements
+    assert "pip install --no-deps --editable ." in (ROOT / "binder" / "postBuild").read_text()
+    start = (ROOT / "binder" / "start").read_text()
+    assert "MKL_CBWR=AVX2" in start and "ATEN_CPU_CAPABILITY=avx2" in start
+
+
+def test_mathjax_is_vendored_and_configured():
+    config = (ROOT / "_config.yml").read_text()
+    path = re.search(r"^\s+mathjax_path: (\S+)$", config, re.M).group(1)
+    assert not path.startswith(("http:", "https:", "//")), "MathJax must not come from a CDN"
+    assert (BOOK / "_static" / path).stat().st_size > 1_000_000
