@@ -22,7 +22,8 @@ choice in ``localStorage``), which must switch ``<html data-theme>`` to ``dark``
 readable: paragraph text keeps a WCAG contrast ratio of at least 4.5 against the background
 behind it, and every visible image in ``main`` is opaque at its four corners (a transparent
 matplotlib figure would draw black axes on a near-black page). Both themes are checked
-for problems 3 to 5; problems 1, 2, 6 and 7 depend only on the page, not on the theme.
+for problems 3 to 5 and for the contrast of paragraph text; problems 1, 2, 6 and 7 depend
+only on the page, so they are checked once, in light mode.
 
 Full-page screenshots of both themes (1280x900 viewport) land in ``_build/screens/`` for a
 human to look at, e.g. ``chapters-01-information-light.png``.
@@ -219,28 +220,36 @@ def contexts(chromium):
         context.close()
 
 
-@pytest.fixture(scope="session")
-def anchors(site_url):
-    """Fragment targets per page (relative path -> set of ids), None for a missing page.
+class Anchors:
+    """Fragment targets per page of the site (relative path -> ids), None for a missing page.
 
     Filled from the live DOM of each page the suite opens; a page that a link names before
     the suite opened it is fetched over HTTP and parsed.
     """
-    cache: dict[str, set[str] | None] = {}
 
-    def ids_of(rel: str) -> set[str] | None:
-        if rel not in cache:
+    def __init__(self, site_url: str) -> None:
+        self.site_url = site_url
+        self.cache: dict[str, set[str] | None] = {}
+
+    def record(self, rel: str, ids: list[str]) -> None:
+        self.cache[rel] = set(ids)
+
+    def ids_of(self, rel: str) -> set[str] | None:
+        if rel not in self.cache:
+            url = self.site_url + urllib.parse.quote(rel)
             try:
-                with urllib.request.urlopen(site_url + urllib.parse.quote(rel), timeout=10) as r:
+                with urllib.request.urlopen(url, timeout=10) as response:
                     collector = _IdCollector()
-                    collector.feed(r.read().decode("utf-8", errors="replace"))
-                    cache[rel] = collector.ids
+                    collector.feed(response.read().decode("utf-8", errors="replace"))
+                    self.cache[rel] = collector.ids
             except urllib.error.HTTPError:
-                cache[rel] = None
-        return cache[rel]
+                self.cache[rel] = None
+        return self.cache[rel]
 
-    ids_of.cache = cache  # type: ignore[attr-defined]
-    return ids_of
+
+@pytest.fixture(scope="session")
+def anchors(site_url) -> Anchors:
+    return Anchors(site_url)
 
 
 # --------------------------------------------------------------------------------------------
@@ -399,9 +408,10 @@ INSPECT_THEME = r"""(minContrast) => {
 class PageRecorder:
     """Opens one page in a context and records rules 3, 4 and 5 while it lives."""
 
-    def __init__(self, context, site_url: str, url: str) -> None:
+    def __init__(self, context, site_url: str, url: str, network_idle: bool = True) -> None:
         self.site_url = site_url
         self.problems: list[str] = []
+        self.http_errors: set[str] = set()  # a 404 also fails the request: say it once
         self.page = context.new_page()
         self.page.route("**/*", self._route)
         self.page.on("requestfailed", self._request_failed)
@@ -409,6 +419,8 @@ class PageRecorder:
         self.page.on("console", self._console)
         self.page.on("pageerror", self._page_error)
         self.page.goto(url, wait_until="load")
+        if not network_idle:
+            return
         try:
             self.page.wait_for_load_state("networkidle", timeout=NETWORK_IDLE_MS)
         except Exception:  # playwright's TimeoutError; the page may still be checkable
@@ -428,12 +440,13 @@ class PageRecorder:
 
     def _request_failed(self, request) -> None:
         path = self.local(request.url)
-        if path is not None:
+        if path is not None and request.url not in self.http_errors:
             self.problems.append(f"local request failed ({request.failure}): {path}")
 
     def _response(self, response) -> None:
         path = self.local(response.url)
         if path is not None and response.status >= 400:
+            self.http_errors.add(response.url)
             self.problems.append(f"local request answered HTTP {response.status}: {path}")
 
     def _console(self, message) -> None:
@@ -466,6 +479,11 @@ class PageRecorder:
 # --------------------------------------------------------------------------------------------
 
 
+def examples(texts: list[str], most: int = 3) -> str:
+    shown = "; ".join(f'"{t}"' for t in texts[:most])
+    return shown + (f" and {len(texts) - most} more" if len(texts) > most else "")
+
+
 def math_problems(mathjax: str, seen: dict) -> list[str]:
     """Rule 1: no mathematics left as raw TeX."""
     problems = []
@@ -475,14 +493,20 @@ def math_problems(mathjax: str, seen: dict) -> list[str]:
             f"raw TeX: {count} math element(s) but no MathJax on the page, "
             f'e.g. "{untypeset[0] if untypeset else ""}"'
         )
-    elif mathjax not in ("absent", "ready"):
+    elif mathjax == "not loaded":
+        problems.append("MathJax is configured but its script did not load (no MathJax.startup)")
+    elif mathjax != "ready" and mathjax != "absent":
         problems.append(f"MathJax did not typeset the page: {mathjax}")
     if untypeset and mathjax != "absent":
         problems.append(
             f"raw TeX: {len(untypeset)} of {count} math element(s) not typeset "
             f'(no mjx-container inside), e.g. "{untypeset[0]}"'
         )
-    problems += [f'raw TeX left as visible text of the article: "{t}"' for t in seen["rawTex"]]
+    if seen["rawTex"]:
+        problems.append(
+            f"raw TeX left as visible text of the article in {len(seen['rawTex'])} place(s), "
+            f"e.g. {examples(seen['rawTex'])}"
+        )
     return problems
 
 
@@ -492,12 +516,12 @@ def image_problems(seen: dict) -> list[str]:
     for img in seen["images"]:
         if img["hidden"] and not img["inArticle"]:
             continue
-        src = img["src"]
+        src = "(no src attribute)" if img["src"] is None else f"src={img['src']!r}"
         if not img["loaded"]:
-            problems.append(f"image failed to load: src={src!r}")
+            problems.append(f"image failed to load: {src}")
         if not (img["alt"] or "").strip():
             what = "no alt attribute" if img["alt"] is None else "an empty alt"
-            problems.append(f"image has {what}: src={src!r}")
+            problems.append(f"image has {what}: {src}")
     return problems
 
 
@@ -505,12 +529,11 @@ def heading_problems(seen: dict) -> list[str]:
     """Rule 6: the article has a main heading with text."""
     if any(seen["headings"]):
         return []
-    if seen["headings"]:
-        return ["main heading missing: every h1 in main/article is empty"]
-    return ["main heading missing: no h1 in main/article"]
+    empty = f" ({len(seen['headings'])} h1 without text)" if seen["headings"] else ""
+    return [f"main heading missing: no h1 with text in main/article{empty}"]
 
 
-def link_problems(seen: dict, site_url: str, ids_of) -> list[str]:
+def link_problems(seen: dict, site_url: str, anchors: Anchors) -> list[str]:
     """Rule 7: links with a #fragment into the site name an existing id (or a name)."""
     problems: dict[str, None] = {}  # ordered, without duplicates (a TOC repeats links)
     for raw, absolute in seen["links"]:
@@ -521,7 +544,7 @@ def link_problems(seen: dict, site_url: str, ids_of) -> list[str]:
         if target == "" or target.endswith("/"):
             target += "index.html"
         fragment = urllib.parse.unquote(parts.fragment)
-        ids = ids_of(target)
+        ids = anchors.ids_of(target)
         if ids is None:
             problems[f"link {raw!r} points at a page that does not exist: {target}"] = None
         elif fragment not in ids:
@@ -532,7 +555,7 @@ def link_problems(seen: dict, site_url: str, ids_of) -> list[str]:
 
 
 def theme_problems(theme: str, seen: dict) -> list[str]:
-    """Dark mode really is dark, and stays readable."""
+    """The theme is the one asked for, and readable; images must be opaque in dark mode."""
     problems = []
     if seen["dataTheme"] != theme:
         problems.append(f'<html data-theme> is {seen["dataTheme"]!r}, not "{theme}"')
@@ -541,7 +564,7 @@ def theme_problems(theme: str, seen: dict) -> list[str]:
             f"paragraph text contrast {low['ratio']:.2f} < {MIN_CONTRAST} "
             f"({low['colours']}), e.g. \"{low['text']}\""
         )
-    for img in seen["images"]:
+    for img in seen["images"] if theme == "dark" else []:
         if img["error"]:
             problems.append(f"cannot read the pixels of image src={img['src']!r}: {img['error']}")
         elif min(img["corners"]) < 255:
@@ -558,7 +581,13 @@ def theme_problems(theme: str, seen: dict) -> list[str]:
 
 
 @pytest.mark.parametrize("rel", PAGES or [pytest.param(None, id="site-not-built")])
-def test_page(rel, site_url, contexts, anchors):
+def test_page(rel, request):
+    require_site()
+    # The session fixtures are fetched here rather than named as arguments, so that a missing
+    # site, or a missing Chromium in CI, fails the test instead of erroring its setup.
+    site_url = request.getfixturevalue("site_url")
+    contexts = request.getfixturevalue("contexts")
+    anchors = request.getfixturevalue("anchors")
     url = site_url + urllib.parse.quote(rel)
     problems: list[str] = []
 
@@ -568,7 +597,7 @@ def test_page(rel, site_url, contexts, anchors):
         mathjax = light.wait_for_mathjax()
         light.page.evaluate(LOAD_ALL_IMAGES, TIMEOUT_MS)
         seen = light.page.evaluate(INSPECT_PAGE)
-        anchors.cache[rel] = set(seen["ids"])
+        anchors.record(rel, seen["ids"])
         problems += math_problems(mathjax, seen)
         problems += image_problems(seen)
         problems += heading_problems(seen)
@@ -579,7 +608,9 @@ def test_page(rel, site_url, contexts, anchors):
         problems = light.close() + problems
 
     # Dark: the theme switch, readability, and whatever the browser reports only in dark.
-    dark = PageRecorder(contexts["dark"], site_url, url)
+    # No wait for network idle (it costs 0.5 s a page): the light visit already proved that
+    # the page settles, and the checks below wait for MathJax and the images themselves.
+    dark = PageRecorder(contexts["dark"], site_url, url, network_idle=False)
     dark_problems: list[str] = []
     try:
         dark.wait_for_mathjax()
@@ -600,6 +631,22 @@ def test_redirect_target_exists(rel):
     """A pure redirect page (the site's root index.html) leads to a page of the site."""
     target = redirect_target(SITE_DIR / rel)
     path = urllib.parse.unquote(urllib.parse.urlsplit(target).path)
-    assert (SITE_DIR / rel).parent.joinpath(path).resolve().is_file(), (
-        f"{rel} redirects to {target!r}, which is not a page of the site"
-    )
+    if not (SITE_DIR / rel).parent.joinpath(path).resolve().is_file():
+        pytest.fail(f"{rel} redirects to {target!r}, not to a page of the site", pytrace=False)
+
+
+def test_search_finds_a_chapter_offline(request):
+    """Sphinx's search runs in the page, on the site's own index, with no other host."""
+    require_site()
+    site_url = request.getfixturevalue("site_url")
+    contexts = request.getfixturevalue("contexts")
+    recorder = PageRecorder(contexts["light"], site_url, site_url + "search.html?q=entropy")
+    try:
+        recorder.page.wait_for_selector("#search-results ul.search li", timeout=TIMEOUT_MS)
+        links = recorder.page.eval_on_selector_all(
+            "#search-results ul.search li a", "links => links.map(a => a.href)"
+        )
+    finally:
+        problems = recorder.close()
+    assert not problems, problems
+    assert any("chapters/02-entropy.html" in link for link in links), links

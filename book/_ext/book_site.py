@@ -3,6 +3,10 @@
 * ``.md`` download: every page built from a notebook's ``.ipynb`` whose MyST markdown source
   sits beside it gets a ``.md`` entry in the theme's download menu, and the ``.md`` file is
   copied into ``_sources/`` of the built site.
+* Duplicate inline scripts removed: Sphinx 7.4 registers a body-only script twice (once with
+  the file name ``None``, once with ``""``), so sphinx-thebe's settings script appears twice
+  and the second copy throws "Identifier 'THEBE_JS_URL' has already been declared" in the
+  browser (fixed upstream in Sphinx 8.2, which Jupyter Book 1 does not allow).
 * ``{bench-table}``: a directive that renders ``book/bench.json`` (written by ``make bench``)
   as the table of time and memory per chapter, so that the table is generated, not typed.
 """
@@ -38,6 +42,20 @@ def add_markdown_download(app: Sphinx, pagename, templatename, context, doctree)
                 "icon": "fas fa-file-lines",
                 "label": "download-markdown-button",
             })
+
+
+def remove_duplicate_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    seen, unique = set(), []
+    for script in context.get("script_files", []):
+        key = (
+            getattr(script, "filename", script) or "",
+            tuple(sorted(getattr(script, "attributes", {}).items())),
+        )
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    if "script_files" in context:
+        context["script_files"] = unique
 
 
 def copy_markdown_sources(app: Sphinx, exception: Exception | None) -> None:
@@ -84,5 +102,6 @@ class BenchTableDirective(SphinxDirective):
 def setup(app: Sphinx) -> dict:
     app.add_directive("bench-table", BenchTableDirective)
     app.connect("html-page-context", add_markdown_download, priority=600)
+    app.connect("html-page-context", remove_duplicate_scripts, priority=900)
     app.connect("build-finished", copy_markdown_sources)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
