@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+import scipy.spatial.distance
 import scipy.stats
 import torch
 
@@ -123,3 +124,121 @@ def test_elementwise_functions_reject_bad_probabilities(fn):
 def test_no_negative_zero():
     for value in (entropy([1.0, 0.0]), binary_entropy(1.0), self_information(1.0)):
         assert str(value.item()) == "0.0"
+
+
+# Two distributions: KL, JS, cross-entropy ---------------------------------------------------
+
+from ganbook.info import binary_cross_entropy, cross_entropy, js_divergence, kl_divergence  # noqa: E402
+
+
+@pytest.mark.parametrize("zeros", [False, True])
+def test_kl_matches_scipy(zeros):
+    p = random_distributions(300, 6, seed=11, zeros=zeros)
+    q = random_distributions(300, 6, seed=12)  # full support: KL finite
+    expected = scipy.stats.entropy(p.numpy(), q.numpy(), axis=-1)
+    np.testing.assert_allclose(kl_divergence(p, q).numpy(), expected, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        kl_divergence(p, q, base=2).numpy(), expected / math.log(2), rtol=1e-10, atol=1e-12
+    )
+
+
+def test_kl_matches_torch_distributions():
+    p = random_distributions(100, 5, seed=13, zeros=True)
+    q = random_distributions(100, 5, seed=14)
+    expected = torch.distributions.kl_divergence(
+        torch.distributions.Categorical(probs=p), torch.distributions.Categorical(probs=q)
+    )
+    torch.testing.assert_close(kl_divergence(p, q), expected, rtol=1e-10, atol=1e-12)
+
+
+def test_kl_infinite_where_q_vanishes_and_p_does_not():
+    assert kl_divergence([0.5, 0.5], [1.0, 0.0]).item() == math.inf
+    assert kl_divergence([1.0, 0.0], [0.5, 0.5]).item() == pytest.approx(math.log(2))
+    assert kl_divergence([0.2, 0.8], [0.2, 0.8]).item() == 0.0
+
+
+@pytest.mark.parametrize("zeros", [False, True])
+def test_js_matches_scipy_squared(zeros):
+    p = random_distributions(300, 6, seed=15, zeros=zeros)
+    q = random_distributions(300, 6, seed=16, zeros=zeros)
+    # scipy returns the Jensen-Shannon *distance*, the square root, in nats by default.
+    distance = scipy.spatial.distance.jensenshannon(p.numpy(), q.numpy(), axis=-1)
+    np.testing.assert_allclose(js_divergence(p, q).numpy(), distance**2, rtol=1e-9, atol=1e-12)
+    bits = scipy.spatial.distance.jensenshannon(p.numpy(), q.numpy(), axis=-1, base=2)
+    np.testing.assert_allclose(js_divergence(p, q, base=2).numpy(), bits**2, rtol=1e-9,
+                               atol=1e-12)
+
+
+def test_js_bounds_and_symmetry():
+    p = random_distributions(500, 4, seed=17, zeros=True)
+    q = random_distributions(500, 4, seed=18, zeros=True)
+    js = js_divergence(p, q)
+    assert (js >= 0).all() and (js <= math.log(2) + 1e-12).all()
+    torch.testing.assert_close(js, js_divergence(q, p), rtol=0, atol=1e-15)
+    assert js_divergence([1.0, 0.0], [0.0, 1.0]).item() == pytest.approx(math.log(2), abs=1e-15)
+    assert js_divergence(p, p).abs().max().item() == 0.0
+
+
+def test_cross_entropy_is_entropy_plus_kl():
+    p = random_distributions(200, 7, seed=19, zeros=True)
+    q = random_distributions(200, 7, seed=20)
+    torch.testing.assert_close(cross_entropy(p, q), entropy(p) + kl_divergence(p, q))
+    one_hot = torch.tensor([0.0, 1.0, 0.0], dtype=torch.float64)
+    assert cross_entropy(one_hot, [0.3, 0.6, 0.1]).item() == pytest.approx(-math.log(0.6))
+
+
+def test_cross_entropy_matches_torch_on_labels():
+    logits = torch.randn(50, 10, generator=torch.Generator().manual_seed(21), dtype=torch.float64)
+    labels = torch.arange(50) % 10
+    ours = cross_entropy(torch.nn.functional.one_hot(labels, 10).double(), logits.softmax(-1))
+    torch.testing.assert_close(ours, torch.nn.functional.cross_entropy(logits, labels,
+                                                                       reduction="none"))
+
+
+@pytest.mark.parametrize("fn", [kl_divergence, js_divergence, cross_entropy])
+def test_pair_functions_reject_bad_input(fn):
+    with pytest.raises(ValueError, match="p and q must have the same shape"):
+        fn([0.5, 0.5], [0.2, 0.3, 0.5])
+    with pytest.raises(ValueError, match="q does not sum to 1"):
+        fn([0.5, 0.5], [0.5, 0.6])
+    with pytest.raises(ValueError, match="p has a negative entry"):
+        fn([1.5, -0.5], [0.5, 0.5])
+    with pytest.raises(ValueError, match="q contains NaN"):
+        fn([0.5, 0.5], [math.nan, 0.5])
+    with pytest.raises(ValueError, match="q is empty"):
+        fn([0.5, 0.5], [])
+
+
+def test_binary_cross_entropy_against_torch():
+    g = torch.Generator().manual_seed(22)
+    logits = 6 * torch.randn(1000, generator=g, dtype=torch.float64)
+    target = torch.rand(1000, generator=g, dtype=torch.float64)
+    F = torch.nn.functional
+    expected = F.binary_cross_entropy_with_logits(logits, target, reduction="none")
+    torch.testing.assert_close(binary_cross_entropy(target, logits=logits), expected)
+    expected = F.binary_cross_entropy(torch.sigmoid(logits), target, reduction="none")
+    torch.testing.assert_close(binary_cross_entropy(target, torch.sigmoid(logits)), expected)
+
+
+def test_binary_cross_entropy_logits_are_stable():
+    logits = torch.tensor([-200.0, -120.0, 30.0, 200.0])
+    target = torch.tensor([1.0, 1.0, 0.0, 0.0])
+    stable = binary_cross_entropy(target, logits=logits)
+    torch.testing.assert_close(stable, logits.abs())  # softplus(|a|) = |a| for large |a|
+    naive = binary_cross_entropy(target, torch.sigmoid(logits))
+    assert torch.isinf(naive).all()  # sigmoid rounds to exactly 0 or 1 in float32
+
+
+def test_binary_cross_entropy_rejects_bad_input():
+    with pytest.raises(ValueError, match="exactly one of prob and logits"):
+        binary_cross_entropy([1.0])
+    with pytest.raises(ValueError, match="exactly one of prob and logits"):
+        binary_cross_entropy([1.0], [0.5], logits=[0.0])
+    with pytest.raises(ValueError, match="target and prob must have the same shape"):
+        binary_cross_entropy([1.0, 0.0], [0.5])
+    with pytest.raises(ValueError, match="prob has an entry above 1"):
+        binary_cross_entropy([1.0], [1.5])
+    with pytest.raises(ValueError, match="target has a negative entry"):
+        binary_cross_entropy([-1.0], logits=[0.0])
+    with pytest.raises(ValueError, match="logits contains NaN"):
+        binary_cross_entropy([1.0], logits=[math.nan])

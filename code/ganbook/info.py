@@ -1,4 +1,4 @@
-r"""Information measures of discrete distributions: chapters 01 and 02 (Part I).
+r"""Information measures of discrete distributions: Part I (chapters 01 to 04).
 
 Conventions, shared by every function here:
 
@@ -9,9 +9,11 @@ Conventions, shared by every function here:
   batch, and the result has ``dim`` removed.
 * Logarithms are natural (nats) unless ``base`` is given (``base=2`` for bits).
 * :math:`0 \log 0 = 0`, the limit of :math:`p \log p` as :math:`p \to 0^+`.
+* Functions of two distributions take ``p`` and ``q`` of the same shape.
 * Bad input raises :class:`ValueError` naming the argument: an empty tensor, NaN, entries
   below 0 or above 1, a distribution whose sum is not 1 (within ``1e-6``), ``dim`` out of
-  range, a ``base`` that is not a positive number other than 1.
+  range, a ``base`` that is not a positive number other than 1, ``p`` and ``q`` of
+  different shapes.
 """
 
 from __future__ import annotations
@@ -136,3 +138,135 @@ def binary_entropy(p: Any, base: float | None = None) -> torch.Tensor:
     q = 1 - t
     h = -(torch.special.xlogy(t, t) + torch.special.xlogy(q, q))
     return h * _log_base_factor(base) + 0.0
+
+
+def _check_pair(p: Any, q: Any, dim: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """``p`` and ``q`` as distributions along ``dim``, of one shape, dtype and device."""
+    tp, tq = _check_distribution(p, "p", dim), _check_distribution(q, "q", dim)
+    if tp.shape != tq.shape:
+        raise ValueError(
+            f"p and q must have the same shape, got {tuple(tp.shape)} and {tuple(tq.shape)}"
+        )
+    if tp.device != tq.device:
+        raise ValueError(f"p and q are on different devices ({tp.device} and {tq.device})")
+    dtype = torch.promote_types(tp.dtype, tq.dtype)
+    return tp.to(dtype), tq.to(dtype)
+
+
+def kl_divergence(p: Any, q: Any, dim: int = -1, base: float | None = None) -> torch.Tensor:
+    r"""Kullback-Leibler divergence :math:`D_{KL}(p \| q) = \sum_i p_i \log (p_i / q_i)`.
+
+    The extra information, on average, of describing draws from :math:`p` with the model
+    :math:`q` (chapter 03). Terms with :math:`p_i = 0` are 0; a term with :math:`p_i > 0`
+    and :math:`q_i = 0` is :math:`+\infty`, and so is the divergence: :math:`q` says
+    impossible what :math:`p` does. Not symmetric in :math:`p` and :math:`q`.
+
+    Args:
+        p: the reference distributions, along ``dim``.
+        q: the model distributions, same shape as ``p``.
+        dim: the dimension that holds each distribution.
+        base: base of the logarithm; ``None`` for nats, ``2`` for bits.
+
+    Returns:
+        A tensor of the shape of ``p`` without ``dim``, each entry in :math:`[0, \infty]`.
+    """
+    tp, tq = _check_pair(p, q, dim)
+    terms = torch.special.xlogy(tp, tp) - torch.special.xlogy(tp, tq)
+    return terms.sum(dim=dim) * _log_base_factor(base) + 0.0
+
+
+def js_divergence(p: Any, q: Any, dim: int = -1, base: float | None = None) -> torch.Tensor:
+    r"""Jensen-Shannon divergence :math:`\tfrac12 D_{KL}(p \| m) + \tfrac12 D_{KL}(q \| m)`.
+
+    With the mixture :math:`m = (p + q)/2`. Symmetric, always finite, between 0 (for
+    :math:`p = q`) and :math:`\log 2` (for disjoint supports); its square root is a metric
+    (Endres and Schindelin 2003). It is the divergence that the original GAN minimises
+    (chapters 03 and 07). Note that :func:`scipy.spatial.distance.jensenshannon` returns the
+    square root of this quantity.
+
+    Args:
+        p, q: distributions along ``dim``, of the same shape.
+        dim: the dimension that holds each distribution.
+        base: base of the logarithm; ``None`` for nats, ``2`` for bits.
+
+    Returns:
+        A tensor of the shape of ``p`` without ``dim``, each entry in :math:`[0, \log 2]`.
+    """
+    tp, tq = _check_pair(p, q, dim)
+    m = (tp + tq) / 2
+    xlogx = torch.special.xlogy
+    terms = xlogx(tp, tp) + xlogx(tq, tq) - 2 * xlogx(m, m)  # p log(p/m) + q log(q/m)
+    # clamp: rounding can leave -1e-17 where p = q
+    return (terms.sum(dim=dim) / 2).clamp_min(0.0) * _log_base_factor(base) + 0.0
+
+
+def cross_entropy(p: Any, q: Any, dim: int = -1, base: float | None = None) -> torch.Tensor:
+    r"""Cross-entropy :math:`H(p, q) = -\sum_i p_i \log q_i = H(p) + D_{KL}(p \| q)`.
+
+    The average information of draws from :math:`p` measured with the model :math:`q`
+    (chapter 04). With a one-hot ``p`` it is the classification loss
+    :math:`-\log q_{\text{label}}`; :math:`+\infty` where :math:`q_i = 0 < p_i`.
+
+    Args:
+        p: the target distributions (for example one-hot labels), along ``dim``.
+        q: the predicted distributions, same shape as ``p``.
+        dim: the dimension that holds each distribution.
+        base: base of the logarithm; ``None`` for nats, ``2`` for bits.
+
+    Returns:
+        A tensor of the shape of ``p`` without ``dim``.
+    """
+    tp, tq = _check_pair(p, q, dim)
+    return -torch.special.xlogy(tp, tq).sum(dim=dim) * _log_base_factor(base) + 0.0
+
+
+def binary_cross_entropy(
+    target: Any,
+    prob: Any = None,
+    *,
+    logits: Any = None,
+    base: float | None = None,
+) -> torch.Tensor:
+    r"""Binary cross-entropy :math:`-\,[\,y \log q + (1 - y) \log (1 - q)\,]`, elementwise.
+
+    The cross-entropy between Bernoulli(:math:`y`) and Bernoulli(:math:`q`), the loss of a
+    binary classifier such as a GAN's discriminator (chapters 04 and 06). Give the predicted
+    probability either as ``prob`` (:math:`q`) or as ``logits`` (:math:`a`, with
+    :math:`q = \sigma(a)`). The logit form is computed as
+    :math:`\operatorname{softplus}(a) - y\,a`, which is exact for every finite :math:`a`;
+    the probability form returns :math:`+\infty` when :math:`q` is 0 or 1 on the wrong side,
+    as the mathematics says. Prefer logits: a network's sigmoid output rounds to exactly 1
+    in float32 once :math:`a > 17`.
+
+    Args:
+        target: :math:`y`, probabilities in [0, 1] (labels 0 and 1, or soft labels).
+        prob: :math:`q`, predicted probabilities in [0, 1], same shape as ``target``.
+        logits: :math:`a`, predicted logits (any real numbers), same shape as ``target``.
+        base: base of the logarithm; ``None`` for nats, ``2`` for bits.
+
+    Returns:
+        A tensor of the shape of ``target``: one loss per entry, not averaged.
+    """
+    y = _check_probabilities(target, "target")
+    if (prob is None) == (logits is None):
+        raise ValueError("give exactly one of prob and logits")
+    if prob is not None:
+        q = _check_probabilities(prob, "prob")
+        name = "prob"
+    else:
+        q = _as_float_tensor(logits, "logits")
+        name = "logits"
+        if torch.isnan(q).any():
+            raise ValueError("logits contains NaN")
+    if q.shape != y.shape:
+        raise ValueError(
+            f"target and {name} must have the same shape, "
+            f"got {tuple(y.shape)} and {tuple(q.shape)}"
+        )
+    dtype = torch.promote_types(y.dtype, q.dtype)
+    y, q = y.to(dtype), q.to(dtype)
+    if prob is not None:
+        loss = -(torch.special.xlogy(y, q) + torch.special.xlogy(1 - y, 1 - q))
+    else:
+        loss = torch.nn.functional.softplus(q) - y * q
+    return loss * _log_base_factor(base) + 0.0

@@ -1,0 +1,137 @@
+"""The 8x8 handwritten digits that ship with scikit-learn, and a classifier of them.
+
+The book's stand-in for MNIST: 1,797 images of 8 x 8 pixels, ten classes, no download.
+Chapter 04 trains :func:`train_classifier` with its own cross-entropy; chapter 08 uses the
+same classifier to score generated digits (an Inception-style score and a Frechet distance
+in its feature space).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ganbook.nets import mlp
+
+#: Largest pixel value of scikit-learn's digits (pixels are integers 0 to 16).
+PIXEL_MAX = 16
+N_CLASSES = 10
+N_PIXELS = 64
+
+
+@dataclass(frozen=True)
+class Digits:
+    """A fixed split of the digits; images flattened to 64 values in [-1, 1]."""
+
+    x_train: torch.Tensor  # (n_train, 64) float32
+    y_train: torch.Tensor  # (n_train,) int64, labels 0 to 9
+    x_test: torch.Tensor  # (n_test, 64) float32
+    y_test: torch.Tensor  # (n_test,) int64
+
+
+def scale(pixels: torch.Tensor) -> torch.Tensor:
+    """Pixels 0..16 to [-1, 1], the range of a generator with a tanh output."""
+    return pixels / (PIXEL_MAX / 2) - 1
+
+
+def unscale(x: torch.Tensor) -> torch.Tensor:
+    """[-1, 1] back to pixels 0..16 (for display)."""
+    return (x + 1) * (PIXEL_MAX / 2)
+
+
+def load_digits(test_fraction: float = 0.25, seed: int = 0) -> Digits:
+    """The digits, scaled to [-1, 1], with a stratified train/test split fixed by ``seed``.
+
+    Args:
+        test_fraction: the share of each class held out for testing, in (0, 1).
+        seed: the seed of the split (the book always uses the default, 0).
+    """
+    import sklearn.datasets
+    from sklearn.model_selection import train_test_split
+
+    if not isinstance(test_fraction, float) or not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must be a float in (0, 1), got {test_fraction!r}")
+    bunch = sklearn.datasets.load_digits()
+    x_train, x_test, y_train, y_test = train_test_split(
+        bunch.data, bunch.target, test_size=test_fraction, random_state=seed,
+        stratify=bunch.target,
+    )
+
+    def images(a):
+        return scale(torch.as_tensor(a, dtype=torch.float32))
+
+    def labels(a):
+        return torch.as_tensor(a, dtype=torch.int64)
+
+    return Digits(images(x_train), labels(y_train), images(x_test), labels(y_test))
+
+
+#: A loss of a classifier: logits (batch, classes) and labels (batch,) to a scalar.
+Loss = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+
+def train_classifier(
+    x: torch.Tensor,
+    y: torch.Tensor,
+    loss: Loss = F.cross_entropy,
+    *,
+    hidden: tuple[int, ...] = (128,),
+    steps: int = 500,
+    batch_size: int = 64,
+    lr: float = 1e-3,
+    seed: int = 0,
+) -> tuple[nn.Sequential, list[float]]:
+    """Train an MLP classifier ``64 -> hidden -> 10`` with Adam; return it and its losses.
+
+    Everything random (the initial weights, the order of the mini-batches) comes from
+    ``seed``, so two calls that differ only in ``loss`` see the same weights and batches:
+    chapter 04 compares the book's cross-entropy with PyTorch's that way, step by step.
+
+    Args:
+        x: images, (n, 64).
+        y: labels, (n,), integers 0 to 9.
+        loss: the loss of a batch, from logits and labels (default: PyTorch's
+            cross-entropy, the mean over the batch).
+        hidden: the widths of the hidden layers.
+        steps: the number of Adam steps, one mini-batch each.
+        batch_size: the size of a mini-batch.
+        lr: Adam's learning rate.
+        seed: the seed of the initial weights and of the batches.
+
+    Returns:
+        ``(model, losses)``: the trained classifier (it outputs logits) and the loss of
+        every step.
+    """
+    if x.dim() != 2 or x.shape[1] != N_PIXELS:
+        raise ValueError(f"x must have shape (n, {N_PIXELS}), got {tuple(x.shape)}")
+    if y.shape != x.shape[:1] or y.dtype != torch.int64:
+        raise ValueError(f"y must be an int64 tensor of shape ({x.shape[0]},)")
+    for name, value in (("steps", steps), ("batch_size", batch_size)):
+        if not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    torch.manual_seed(seed)
+    model = mlp([N_PIXELS, *hidden, N_CLASSES]).to(x.device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    generator = torch.Generator().manual_seed(seed)
+    order = torch.empty(0, dtype=torch.int64)
+    losses = []
+    for _ in range(steps):
+        if len(order) < batch_size:  # a new epoch: reshuffle
+            order = torch.randperm(len(x), generator=generator)
+        batch, order = order[:batch_size].to(x.device), order[batch_size:]
+        value = loss(model(x[batch]), y[batch])
+        optimizer.zero_grad()
+        value.backward()
+        optimizer.step()
+        losses.append(value.item())
+    return model.eval(), losses
+
+
+@torch.no_grad()
+def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
+    """The share of ``x`` whose most probable class under ``model`` is ``y``."""
+    return (model(x).argmax(dim=-1) == y).double().mean().item()
