@@ -1,0 +1,98 @@
+r"""The GAN losses, each named after the mathematics it computes (chapters 06 and 08).
+
+A discriminator outputs a *logit* :math:`a(x)`, and :math:`D(x) = \sigma(a(x))` is its
+probability that :math:`x` is real. Every loss is computed from logits, with
+:math:`\log D = -\operatorname{softplus}(-a)` and :math:`\log(1 - D) =
+-\operatorname{softplus}(a)`, which never overflow (chapter 04).
+
+Each function returns a dict: ``"loss"``, the quantity to minimise, and its parts for
+logging. Batches may carry leading dimensions (several models trained side by side, see
+:mod:`ganbook.train`): a loss averages over the last batch dimension of the logits and keeps
+the others, so ``"loss"`` has one entry per model.
+
+A variant of the GAN is a pair (discriminator loss, generator loss) registered by name in
+:data:`GAN_LOSSES`; :func:`ganbook.train.train_gan` picks one by that name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import torch
+import torch.nn.functional as F
+
+Parts = dict[str, torch.Tensor]
+
+
+def _logits(a: torch.Tensor, name: str) -> torch.Tensor:
+    if not isinstance(a, torch.Tensor) or not a.is_floating_point():
+        raise ValueError(f"{name} must be a floating-point tensor of logits")
+    if a.dim() == 0 or a.shape[-1] == 0:
+        raise ValueError(f"{name} must have a non-empty batch dimension, got {tuple(a.shape)}")
+    return a
+
+
+def discriminator_cross_entropy(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> Parts:
+    r"""The discriminator's binary cross-entropy, real labelled 1 and generated labelled 0.
+
+    .. math:: L_D = \mathbb{E}_{x \sim p_{data}}[-\log D(x)]
+                    + \mathbb{E}_{z \sim p_z}[-\log(1 - D(G(z)))] = -V(D, G)
+
+    (source 000, 4.2.1). Minimising it maximises the value function :math:`V`.
+
+    Returns:
+        ``loss``, ``real`` (the first term), ``fake`` (the second), ``d_real`` and
+        ``d_fake`` (the mean probabilities :math:`D` on each batch).
+    """
+    real = F.softplus(-_logits(real_logits, "real_logits")).mean(-1)
+    fake = F.softplus(_logits(fake_logits, "fake_logits")).mean(-1)
+    return {
+        "loss": real + fake,
+        "real": real,
+        "fake": fake,
+        "d_real": torch.sigmoid(real_logits).mean(-1),
+        "d_fake": torch.sigmoid(fake_logits).mean(-1),
+    }
+
+
+def generator_minimax(fake_logits: torch.Tensor) -> Parts:
+    r"""The generator's minimax (saturating) loss :math:`\mathbb{E}_z[\log(1 - D(G(z)))]`.
+
+    The term of :math:`V(D, G)` that depends on :math:`G` (Goodfellow et al. 2014). Its
+    gradient with respect to the logit is :math:`-D(G(z))`, which vanishes when the
+    discriminator confidently rejects the samples (chapter 06).
+    """
+    return {"loss": -F.softplus(_logits(fake_logits, "fake_logits")).mean(-1)}
+
+
+def generator_nonsaturating(fake_logits: torch.Tensor) -> Parts:
+    r"""The generator's non-saturating loss :math:`\mathbb{E}_z[-\log D(G(z))]`.
+
+    Goodfellow et al.'s practical alternative: the same fixed point as the minimax loss,
+    but a gradient with respect to the logit of :math:`-(1 - D(G(z)))`, strong exactly when
+    the discriminator rejects the samples (chapter 06).
+    """
+    return {"loss": F.softplus(-_logits(fake_logits, "fake_logits")).mean(-1)}
+
+
+@dataclass(frozen=True)
+class GANLoss:
+    """A GAN variant: the discriminator's loss and the generator's loss, from logits."""
+
+    discriminator: Callable[[torch.Tensor, torch.Tensor], Parts]
+    generator: Callable[[torch.Tensor], Parts]
+
+
+#: The GAN variants by name.
+GAN_LOSSES: dict[str, GANLoss] = {
+    "minimax": GANLoss(discriminator_cross_entropy, generator_minimax),
+    "nonsaturating": GANLoss(discriminator_cross_entropy, generator_nonsaturating),
+}
+
+
+def get_loss(name: str) -> GANLoss:
+    """The GAN variant registered as ``name`` in :data:`GAN_LOSSES`."""
+    if name not in GAN_LOSSES:
+        raise ValueError(f"loss must be one of {sorted(GAN_LOSSES)}, got {name!r}")
+    return GAN_LOSSES[name]

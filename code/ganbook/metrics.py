@@ -1,0 +1,141 @@
+r"""Scores of generated samples: modes and quality on the toy data, classifier scores, Parzen.
+
+Chapter 08 defines each and explains what it misses:
+
+* :func:`mode_stats`: the protocol of PacGAN (Lin et al. 2018): a sample is of high quality
+  when it lies within ``threshold`` standard deviations of its nearest mode; a mode is
+  captured when it is the nearest mode of at least one high-quality sample; the reverse KL
+  is :math:`D_{KL}(\hat p \,\|\, u)` between the histogram :math:`\hat p` of high-quality
+  samples over the modes and the uniform distribution :math:`u`.
+* :func:`classifier_score`: the Inception score of Salimans et al. (2016), with any
+  classifier's probabilities: :math:`\exp \mathbb{E}_x D_{KL}(p(y \mid x) \| p(y))`.
+* :func:`frechet_distance`: the Frechet distance of Heusel et al. (2017) between Gaussians
+  fitted to two sets of features.
+* :func:`parzen_log_likelihood`: the Gaussian kernel density estimate of Goodfellow et al.
+  (2014), whose flaws Theis et al. (2016) describe.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+from ganbook.info import kl_divergence
+
+
+def _as_points(x, name: str, dim: int | None = None) -> torch.Tensor:
+    t = torch.as_tensor(x)
+    if not t.is_floating_point():
+        t = t.to(torch.float64)
+    if t.dim() != 2 or t.shape[0] == 0:
+        raise ValueError(f"{name} must have shape (n, d) with n >= 1, got {tuple(t.shape)}")
+    if dim is not None and t.shape[1] != dim:
+        raise ValueError(f"{name} must have {dim} columns, got {t.shape[1]}")
+    if torch.isnan(t).any():
+        raise ValueError(f"{name} contains NaN")
+    return t
+
+
+def mode_stats(samples, centers, std: float, threshold: float = 3.0) -> dict[str, float]:
+    """Modes captured, share of high-quality samples and reverse KL (PacGAN's protocol).
+
+    Args:
+        samples: generated points, (n, d).
+        centers: the modes' means, (k, d).
+        std: the modes' standard deviation.
+        threshold: a sample is of high quality when its distance to the nearest mean is at
+            most ``threshold * std``.
+
+    Returns:
+        ``{"modes": int, "high_quality": float in [0, 1], "reverse_kl": float}``. The
+        reverse KL is ``nan`` when no sample is of high quality (there is no histogram).
+    """
+    c = _as_points(centers, "centers").to(torch.float64)
+    x = _as_points(samples, "samples", c.shape[1]).to(torch.float64)
+    if not std > 0 or not threshold > 0:
+        raise ValueError(f"std and threshold must be positive, got {std!r} and {threshold!r}")
+    distance, nearest = torch.cdist(x, c).min(dim=1)
+    good = distance <= threshold * std
+    counts = torch.bincount(nearest[good], minlength=len(c)).to(torch.float64)
+    n_good = int(good.sum())
+    reverse_kl = (
+        kl_divergence(counts / n_good, torch.full_like(counts, 1 / len(c))).item()
+        if n_good else math.nan
+    )
+    return {
+        "modes": int((counts > 0).sum()),
+        "high_quality": n_good / len(x),
+        "reverse_kl": reverse_kl,
+    }
+
+
+def classifier_score(probs) -> float:
+    r"""The Inception-style score :math:`\exp \mathbb{E}_x D_{KL}(p(y|x) \,\|\, p(y))`.
+
+    Args:
+        probs: a classifier's class probabilities for each generated sample, (n, classes).
+
+    Returns:
+        A number between 1 (every sample gets the same class distribution) and the number
+        of classes (confident, and every class equally often).
+    """
+    p = _as_points(probs, "probs").to(torch.float64)
+    marginal = p.mean(dim=0, keepdim=True).expand_as(p)
+    return math.exp(kl_divergence(p, marginal).mean().item())
+
+
+def _sqrtm_psd(a: torch.Tensor) -> torch.Tensor:
+    values, vectors = torch.linalg.eigh(a)
+    return vectors @ torch.diag(values.clamp_min(0).sqrt()) @ vectors.T
+
+
+def frechet_distance(features_a, features_b) -> float:
+    r"""Frechet distance between Gaussians fitted to two sets of features.
+
+    :math:`\|\mu_a - \mu_b\|^2 + \operatorname{Tr}\big(\Sigma_a + \Sigma_b
+    - 2 (\Sigma_a^{1/2} \Sigma_b \Sigma_a^{1/2})^{1/2}\big)` (Heusel et al. 2017, with
+    chapter 04's classifier in place of Inception). Computed in float64 with symmetric
+    eigendecompositions.
+
+    Args:
+        features_a, features_b: (n_a, f) and (n_b, f), at least two rows each.
+    """
+    a = _as_points(features_a, "features_a").to(torch.float64)
+    b = _as_points(features_b, "features_b", a.shape[1]).to(torch.float64)
+    if len(a) < 2 or len(b) < 2:
+        raise ValueError("features_a and features_b need at least two rows each")
+    mu_a, mu_b = a.mean(0), b.mean(0)
+    cov_a, cov_b = torch.cov(a.T).reshape(a.shape[1], -1), torch.cov(b.T).reshape(b.shape[1], -1)
+    root_a = _sqrtm_psd(cov_a)
+    cross = torch.linalg.eigvalsh(root_a @ cov_b @ root_a).clamp_min(0).sqrt().sum()
+    value = ((mu_a - mu_b) ** 2).sum() + cov_a.trace() + cov_b.trace() - 2 * cross
+    return max(value.item(), 0.0)
+
+
+def parzen_log_likelihood(samples, points, bandwidth: float, chunk: int = 1024) -> torch.Tensor:
+    r"""Log-density of ``points`` under a Gaussian kernel density estimate on ``samples``.
+
+    :math:`\log \frac1n \sum_i \mathcal{N}(x; s_i, \sigma^2 I)` for every point :math:`x`
+    (Goodfellow et al. 2014 fit :math:`\sigma` on a validation split).
+
+    Args:
+        samples: the kernel centres (generated samples), (n, d).
+        points: where to evaluate (held-out data), (m, d).
+        bandwidth: the kernel's standard deviation :math:`\sigma > 0`.
+        chunk: points evaluated at once (memory).
+
+    Returns:
+        The log-likelihood of every point, shape (m,), in nats, float64.
+    """
+    s = _as_points(samples, "samples").to(torch.float64)
+    x = _as_points(points, "points", s.shape[1]).to(torch.float64)
+    if not bandwidth > 0:
+        raise ValueError(f"bandwidth must be positive, got {bandwidth!r}")
+    d, n = s.shape[1], s.shape[0]
+    norm = math.log(n) + d / 2 * math.log(2 * math.pi * bandwidth**2)
+    out = [
+        torch.logsumexp(-torch.cdist(part, s) ** 2 / (2 * bandwidth**2), dim=1) - norm
+        for part in x.split(chunk)
+    ]
+    return torch.cat(out)

@@ -1,0 +1,207 @@
+"""One training loop for every GAN of the book; the variant is a loss chosen by name.
+
+:func:`train_gan` alternates, as Algorithm 1 of Goodfellow et al. (2014) and source 002 do,
+``d_steps`` updates of the discriminator on a real batch and a generated batch with
+:func:`train_gan`'s generator frozen, then one update of the generator through the frozen
+discriminator (source 001's loop). The losses come from :data:`ganbook.losses.GAN_LOSSES`.
+
+Several models can be trained side by side: give :class:`ganbook.nets.EnsembleMLP`
+networks and one seed per model. Every tensor then carries a leading model dimension
+(E, batch, features); each model draws its own noise and data from its own
+``torch.Generator`` seeded with its seed, so model ``e`` follows the same trajectory as
+when it is trained alone with ``seeds=[seeds[e]]``. A plain network is an ensemble of one
+(``nn.Linear`` broadcasts over the leading dimension).
+
+The loop returns a :class:`History`; it plots nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from torch import nn
+
+from ganbook.losses import get_loss
+
+#: Draws ``n`` real samples, shape (n, d), with the given generator.
+Sampler = Callable[[int, torch.Generator], torch.Tensor]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How to train a GAN. Every default is the book's choice for the toy problems."""
+
+    loss: str = "nonsaturating"  # a name in ganbook.losses.GAN_LOSSES
+    steps: int = 1000  # generator updates
+    d_steps: int = 1  # discriminator updates per generator update (k of Algorithm 1)
+    batch_size: int = 64  # samples per batch, real and generated alike
+    latent_dim: int = 2  # dimension of z ~ N(0, I)
+    lr_d: float = 1e-3  # Adam's learning rate for the discriminator
+    lr_g: float = 1e-3  # Adam's learning rate for the generator
+    betas: tuple[float, float] = (0.5, 0.999)  # Adam's betas (Radford et al. 2016)
+    pack: int = 1  # PacGAN's packing degree: the discriminator judges `pack` samples at once
+    log_every: int = 10  # record the history every `log_every` generator updates
+
+    def __post_init__(self) -> None:
+        get_loss(self.loss)  # validates the name
+        for name in ("steps", "d_steps", "batch_size", "latent_dim", "pack", "log_every"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive int, got {value!r}")
+        if self.batch_size % self.pack:
+            raise ValueError(f"batch_size ({self.batch_size}) must be a multiple of pack "
+                             f"({self.pack})")
+        for name in ("lr_d", "lr_g"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be positive, got {getattr(self, name)!r}")
+
+
+@dataclass
+class History:
+    """What :func:`train_gan` recorded: one row every ``log_every`` generator updates.
+
+    Every entry of ``values`` is a tensor (rows, E): one column per model.
+    """
+
+    steps: list[int] = field(default_factory=list)
+    values: dict[str, list[torch.Tensor]] = field(default_factory=dict)
+    snapshots: dict[int, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def record(self, step: int, row: dict[str, torch.Tensor]) -> None:
+        self.steps.append(step)
+        for key, value in row.items():
+            self.values.setdefault(key, []).append(value.detach().reshape(-1).cpu())
+
+    def __getitem__(self, key: str) -> torch.Tensor:
+        return torch.stack(self.values[key])  # (rows, E)
+
+
+def pack_samples(x: torch.Tensor, pack: int) -> torch.Tensor:
+    """(E, B, d) to (E, B / pack, pack * d): PacGAN's discriminator input (Lin et al. 2018)."""
+    e, b, d = x.shape
+    return x.reshape(e, b // pack, pack * d)
+
+
+def _gradient_norm(module: nn.Module, n_models: int) -> torch.Tensor:
+    """The norm of the gradient of each model's parameters, shape (E,)."""
+    squares = torch.zeros(n_models, dtype=torch.float64)
+    for p in module.parameters():
+        if p.grad is not None:
+            squares += p.grad.detach().double().reshape(n_models, -1).pow(2).sum(1).cpu()
+    return squares.sqrt()
+
+
+def _progress(total: int, enabled: bool | None):
+    if enabled is None:
+        enabled = os.environ.get("GANBOOK_PROGRESS", "1") != "0"
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, leave=False)
+
+
+def train_gan(
+    generator: nn.Module,
+    discriminator: nn.Module,
+    sample_real: Sampler,
+    config: TrainConfig,
+    seeds: Sequence[int] = (0,),
+    *,
+    snapshot: Callable[[nn.Module, nn.Module], Any] | None = None,
+    snapshot_steps: Sequence[int] = (),
+    progress: bool | None = None,
+) -> History:
+    """Train ``generator`` against ``discriminator`` and return the history.
+
+    Args:
+        generator: maps z, (E, B, latent_dim), to samples (E, B, d).
+        discriminator: maps samples (E, B / pack, pack * d) to logits (E, B / pack, 1).
+        sample_real: draws real samples: ``sample_real(n, torch_generator)`` -> (n, d).
+        config: the training's settings.
+        seeds: one seed per model (E = len(seeds)); each seeds the model's noise and data.
+            The networks' weights are initialised by their constructor.
+        snapshot: called as ``snapshot(generator, discriminator)`` (in ``torch.no_grad``)
+            before the first update when 0 is in ``snapshot_steps``, and after the updates
+            whose number is in ``snapshot_steps``; its results go to ``History.snapshots``.
+        progress: a progress bar; by default on, unless the environment sets
+            ``GANBOOK_PROGRESS=0`` (as the Makefile does for execution that stores or
+            checks outputs).
+
+    Returns:
+        A :class:`History` with ``d_loss``, ``g_loss``, ``d_real``, ``d_fake`` (the mean
+        of :math:`D` on each batch) and ``g_grad_norm`` (the norm of the generator's
+        gradient), one column per model.
+    """
+    if not isinstance(config, TrainConfig):
+        raise ValueError(f"config must be a TrainConfig, got {type(config).__name__}")
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("seeds must name at least one seed")
+    if len(seeds) > 1:
+        for name, net in (("generator", generator), ("discriminator", discriminator)):
+            if any(p.dim() == 0 or p.shape[0] != len(seeds) for p in net.parameters()):
+                raise ValueError(f"with {len(seeds)} seeds, {name} must hold as many models "
+                                 "(a ganbook.nets.EnsembleMLP with one seed per model)")
+    loss = get_loss(config.loss)
+    device = next(generator.parameters()).device
+    n_models, batch = len(seeds), config.batch_size
+    rngs = [torch.Generator().manual_seed(s) for s in seeds]
+    opt_d = torch.optim.Adam(discriminator.parameters(), lr=config.lr_d, betas=config.betas)
+    opt_g = torch.optim.Adam(generator.parameters(), lr=config.lr_g, betas=config.betas)
+
+    def noise() -> torch.Tensor:  # (E, B, latent_dim)
+        return torch.stack([torch.randn(batch, config.latent_dim, generator=g) for g in rngs]
+                           ).to(device)
+
+    def real() -> torch.Tensor:  # (E, B, d)
+        return torch.stack([sample_real(batch, g) for g in rngs]).to(device)
+
+    def judge(x: torch.Tensor) -> torch.Tensor:  # logits, (E, B / pack)
+        return discriminator(pack_samples(x, config.pack)).squeeze(-1)
+
+    history = History()
+    snapshot_steps = set(snapshot_steps)
+    if snapshot is not None and 0 in snapshot_steps:
+        with torch.no_grad():
+            history.snapshots[0] = snapshot(generator, discriminator)
+    bar = _progress(config.steps, progress)
+    start = time.perf_counter()
+    for step in range(1, config.steps + 1):
+        for _ in range(config.d_steps):  # the discriminator, the generator frozen
+            x_real = real()
+            with torch.no_grad():
+                x_fake = generator(noise())
+            d_parts = loss.discriminator(judge(x_real), judge(x_fake))
+            opt_d.zero_grad(set_to_none=True)
+            d_parts["loss"].sum().backward()
+            opt_d.step()
+        # the generator, through the frozen discriminator (its gradients are discarded)
+        g_parts = loss.generator(judge(generator(noise())))
+        opt_g.zero_grad(set_to_none=True)
+        g_parts["loss"].sum().backward()
+        opt_g.step()
+        opt_d.zero_grad(set_to_none=True)
+        if step % config.log_every == 0 or step == config.steps:
+            history.record(step, {
+                "d_loss": d_parts["loss"],
+                "g_loss": g_parts["loss"],
+                "d_real": d_parts["d_real"],
+                "d_fake": d_parts["d_fake"],
+                "g_grad_norm": _gradient_norm(generator, n_models),
+            })
+        if snapshot is not None and step in snapshot_steps:
+            with torch.no_grad():
+                history.snapshots[step] = snapshot(generator, discriminator)
+        if bar is not None:
+            bar.update()
+    history.seconds = time.perf_counter() - start
+    if bar is not None:
+        bar.close()
+    return history
