@@ -13,8 +13,10 @@ export MKL_CBWR := AVX2
 export ATEN_CPU_CAPABILITY := avx2
 export PATH := $(abspath $(BIN)):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# No progress bars in executions whose outputs are stored or compared (see ganbook.train).
+export GANBOOK_PROGRESS := 0
 
-.PHONY: book test notebooks serve lab bench clean
+.PHONY: book test notebooks experiments serve lab bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +41,10 @@ test: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python tools/notebooks.py $(CHAPTER)
 
+## experiments: run every study of ganbook.experiments not yet stored (resumable)
+experiments: $(STAMP)
+	GANBOOK_PROGRESS=1 $(BIN)/python -m ganbook.experiments $(STUDY)
+
 ## serve: serve the built site on http://127.0.0.1:8000
 serve:
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000
@@ -47,7 +53,7 @@ serve:
 lab: $(STAMP)
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp tools/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
-	$(BIN)/jupyter lab --ip 127.0.0.1 --notebook-dir .
+	GANBOOK_PROGRESS=1 $(BIN)/jupyter lab --ip 127.0.0.1 --notebook-dir .
 
 ## bench: execute every chapter; time per chapter and slowest cell, peak memory
 bench: $(STAMP)

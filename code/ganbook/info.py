@@ -181,7 +181,7 @@ def js_divergence(p: Any, q: Any, dim: int = -1, base: float | None = None) -> t
     With the mixture :math:`m = (p + q)/2`. Symmetric, always finite, between 0 (for
     :math:`p = q`) and :math:`\log 2` (for disjoint supports); its square root is a metric
     (Endres and Schindelin 2003). It is the divergence that the original GAN minimises
-    (chapters 03 and 07). Note that :func:`scipy.spatial.distance.jensenshannon` returns the
+    (chapters 03 and 07). Note that ``scipy.spatial.distance.jensenshannon`` returns the
     square root of this quantity.
 
     Args:
@@ -236,7 +236,7 @@ def binary_cross_entropy(
     :math:`\operatorname{softplus}(a) - y\,a`, which is exact for every finite :math:`a`;
     the probability form returns :math:`+\infty` when :math:`q` is 0 or 1 on the wrong side,
     as the mathematics says. Prefer logits: a network's sigmoid output rounds to exactly 1
-    in float32 once :math:`a > 17`.
+    in float32 from about :math:`a = 16.6` on.
 
     Args:
         target: :math:`y`, probabilities in [0, 1] (labels 0 and 1, or soft labels).
