@@ -1,0 +1,88 @@
+r"""The energy view of GANs (Part III, source 004; Kumar et al. 2019).
+
+An energy network :math:`U_\theta` defines :math:`q_\theta(x) = e^{-U_\theta(x)} / Z_\theta`.
+The energy is trained to be low on data and high on the generator's samples, with a
+gradient penalty on real samples (equation 15); the generator is trained to reach low
+energy while keeping its entropy high, the entropy replaced by a mutual information between
+:math:`X = G(z)` and :math:`z` (equations 16-18), estimated in one of two ways:
+
+* :func:`infogan_loss`: the InfoGAN bound with an encoder :math:`E`, which turns into
+  :math:`\lambda\,\mathbb{E}_z \|z - E(G(z))\|^2` (equations 19-21; Chen et al. 2016);
+* :func:`mutual_information_jsd`: a statistics network :math:`T(x, z)` that tells pairs
+  :math:`(G(z), z)` from pairs with shuffled :math:`z`, the Jensen-Shannon estimator of
+  Deep InfoMax (Hjelm et al. 2019) that Kumar et al. (2019) use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+import torch.nn.functional as F
+
+Energy = Callable[[torch.Tensor], torch.Tensor]
+
+
+def gradient_penalty(energy: Energy, x: torch.Tensor) -> torch.Tensor:
+    r""":math:`\mathbb{E}_x \|\nabla_x U(x)\|^2`, without the weight :math:`\lambda`.
+
+    The squared norm is taken per sample over every dimension but the batch one (channels
+    and pixels alike), then averaged over the batch. The result keeps the graph, so that
+    it can be minimised with respect to the energy's parameters (equation 15).
+
+    Args:
+        energy: :math:`U`, a batch (n, ...) to energies (n,).
+        x: real samples, (n, ...).
+    """
+    if not isinstance(x, torch.Tensor) or not x.is_floating_point() or x.dim() < 2:
+        raise ValueError("x must be a floating-point tensor of shape (n, ...) with n >= 1")
+    x = x.detach().requires_grad_(True)
+    u = energy(x)
+    if u.shape != x.shape[:1]:
+        raise ValueError(f"energy must return one value per sample, shape ({len(x)},), got "
+                         f"{tuple(u.shape)}")
+    (grad,) = torch.autograd.grad(u.sum(), x, create_graph=True)
+    return grad.pow(2).flatten(1).sum(1).mean()
+
+
+def infogan_loss(z: torch.Tensor, z_reconstructed: torch.Tensor) -> torch.Tensor:
+    r""":math:`\mathbb{E}_z \|z - E(G(z))\|^2`: minus the InfoGAN bound on :math:`I(X, Z)`.
+
+    Up to constants, with :math:`p(z \mid x) = \mathcal{N}(z; E(x), \sigma^2 I)` (equation
+    20). Minimised by the generator and the encoder together.
+    """
+    if z.shape != z_reconstructed.shape:
+        raise ValueError(f"z and z_reconstructed must have the same shape, got "
+                         f"{tuple(z.shape)} and {tuple(z_reconstructed.shape)}")
+    return (z - z_reconstructed).pow(2).flatten(1).sum(1).mean()
+
+
+def shuffle(z: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+    """``z`` with its rows permuted: samples of the product of the marginals."""
+    return z[torch.randperm(len(z), generator=generator).to(z.device)]
+
+
+def mutual_information_jsd(statistics: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+                           x: torch.Tensor, z: torch.Tensor,
+                           generator: torch.Generator | None = None) -> torch.Tensor:
+    r"""The Jensen-Shannon estimate of :math:`I(X, Z)` with a statistics network :math:`T`.
+
+    .. math:: \hat I = \mathbb{E}_{(x, z)}[-\operatorname{softplus}(-T(x, z))]
+                       - \mathbb{E}_{(x, \tilde z)}[\operatorname{softplus}(T(x, \tilde z))]
+
+    where :math:`(x, z)` are joint pairs :math:`(G(z), z)` and :math:`\tilde z` is ``z``
+    shuffled over the batch. :math:`T` maximises it (it is a binary cross-entropy of telling
+    the two kinds of pairs apart, as a GAN's discriminator does); the generator maximises it
+    too, to keep :math:`X` informative about :math:`Z`. It is a monotone proxy of the
+    mutual information, not its value in nats.
+
+    Args:
+        statistics: :math:`T`, a pair of batches (n, dx), (n, dz) to scores (n,).
+        x, z: joint samples, (n, dx) and (n, dz).
+        generator: the source of the shuffle.
+    """
+    if len(x) != len(z) or len(x) < 2:
+        raise ValueError("x and z must have the same number of rows, at least two")
+    joint = statistics(x, z)
+    marginal = statistics(x, shuffle(z, generator))
+    return (-F.softplus(-joint)).mean() - F.softplus(marginal).mean()

@@ -1,0 +1,70 @@
+"""ganbook.energy: the gradient penalty on critics whose gradient is known; the MI losses."""
+
+import pytest
+import torch
+
+from ganbook.energy import gradient_penalty, infogan_loss, mutual_information_jsd, shuffle
+
+
+def test_gradient_penalty_of_a_linear_critic_is_the_squared_slope():
+    a = torch.tensor([3.0, -4.0])
+    x = torch.randn(50, 2)
+    assert gradient_penalty(lambda x: x @ a, x).item() == pytest.approx(25.0)
+
+
+def test_gradient_penalty_of_a_quadratic_critic_on_2d_inputs():
+    x = torch.randn(100, 5, dtype=torch.float64)
+    value = gradient_penalty(lambda x: 0.5 * x.pow(2).sum(1), x)  # grad = x
+    assert value.item() == pytest.approx(x.pow(2).sum(1).mean().item(), rel=1e-12)
+
+
+def test_gradient_penalty_on_4d_inputs_sums_channels_and_pixels_per_sample():
+    x = torch.randn(8, 3, 4, 4, dtype=torch.float64)
+    w = torch.randn(3, 4, 4, dtype=torch.float64)
+
+    def critic(x):  # grad_x U = w * x_norm-free: U = sum(w * x^2) / 2, grad = w * x
+        return 0.5 * (w * x.pow(2)).flatten(1).sum(1)
+
+    expected = (w * x).pow(2).flatten(1).sum(1).mean()
+    assert gradient_penalty(critic, x).item() == pytest.approx(expected.item(), rel=1e-12)
+    # Not the mean over channels of per-channel norms (a known mistake in some code):
+    wrong = (w * x).pow(2).flatten(2).sum(2).mean()
+    assert abs(gradient_penalty(critic, x).item() - wrong.item()) > 1e-3
+
+
+def test_gradient_penalty_is_differentiable_in_the_parameters():
+    theta = torch.tensor(2.0, requires_grad=True)
+    penalty = gradient_penalty(lambda x: theta * x.pow(2).sum(1), torch.ones(4, 2))
+    penalty.backward()  # penalty = E ||2 theta x||^2 = 4 theta^2 * 2 -> d/dtheta = 16 theta
+    assert theta.grad.item() == pytest.approx(32.0)
+
+
+def test_infogan_loss_and_shuffle():
+    z = torch.randn(10, 3)
+    assert infogan_loss(z, z).item() == 0.0
+    assert infogan_loss(z, z + 1).item() == pytest.approx(3.0)
+    s = shuffle(z, torch.Generator().manual_seed(0))
+    assert sorted(s[:, 0].tolist()) == sorted(z[:, 0].tolist())
+
+
+def test_mi_estimate_is_higher_for_dependent_pairs():
+    g = torch.Generator().manual_seed(1)
+    z = torch.randn(4000, 1, generator=g)
+
+    def statistics(x, z):  # a fixed critic that rewards x close to z
+        return 4 - 4 * (x - z).pow(2).sum(1)
+
+    dependent = mutual_information_jsd(statistics, z.clone(), z, g)
+    independent = mutual_information_jsd(statistics, torch.randn(4000, 1, generator=g), z, g)
+    assert dependent.item() > independent.item() + 0.5
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="energy must return one value per sample"):
+        gradient_penalty(lambda x: x.sum(), torch.randn(3, 2))
+    with pytest.raises(ValueError, match="x must be a floating-point tensor"):
+        gradient_penalty(lambda x: x.sum(1), torch.ones(3))
+    with pytest.raises(ValueError, match="z and z_reconstructed must have the same shape"):
+        infogan_loss(torch.zeros(3, 2), torch.zeros(3, 3))
+    with pytest.raises(ValueError, match="x and z must have the same number of rows"):
+        mutual_information_jsd(lambda x, z: x.sum(1), torch.zeros(3, 1), torch.zeros(4, 1))
