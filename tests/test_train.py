@@ -65,3 +65,30 @@ def test_several_seeds_need_ensembles():
     with pytest.raises(ValueError, match="with 2 seeds, generator must hold as many models"):
         train_gan(mlp([1, 4, 1]), mlp([1, 4, 1]), TARGET.sample, TrainConfig(steps=1,
                   latent_dim=1), [0, 1])
+
+
+@pytest.mark.parametrize("entropy", [None, "infogan", "infomax"])
+def test_energy_variants_run_and_record_their_parts(entropy):
+    seeds = [0, 1]
+    G, _ = networks(seeds)
+    U = EnsembleMLP([10, 11], [1, 16, 1])
+    aux = {None: None,
+           "infogan": EnsembleMLP([20, 21], [1, 16, 1]),
+           "infomax": EnsembleMLP([20, 21], [2, 16, 1])}[entropy]
+    config = TrainConfig(loss="energy", steps=20, latent_dim=1, gradient_penalty=0.1,
+                         entropy=entropy, log_every=10)
+    history = train_gan(G, U, TARGET.sample, config, seeds, progress=False, aux=aux)
+    assert history["u_real"].shape == (2, 2) and history["penalty"].shape == (2, 2)
+    assert ("entropy_term" in history.values) == (entropy is not None)
+    assert torch.isfinite(history["g_loss"]).all()
+
+
+def test_entropy_needs_aux_and_a_known_name():
+    G, D = networks([0])
+    with pytest.raises(ValueError, match="aux must be given exactly when config.entropy"):
+        train_gan(G, D, TARGET.sample, TrainConfig(steps=1, latent_dim=1, entropy="infogan"),
+                  [0], progress=False)
+    with pytest.raises(ValueError, match="entropy must be one of"):
+        TrainConfig(entropy="maxent")
+    with pytest.raises(ValueError, match="must be non-negative"):
+        TrainConfig(gradient_penalty=-1.0)

@@ -23,43 +23,55 @@ import torch.nn.functional as F
 Energy = Callable[[torch.Tensor], torch.Tensor]
 
 
-def gradient_penalty(energy: Energy, x: torch.Tensor) -> torch.Tensor:
+def gradient_penalty(energy: Energy, x: torch.Tensor, sample_dims: int = 1) -> torch.Tensor:
     r""":math:`\mathbb{E}_x \|\nabla_x U(x)\|^2`, without the weight :math:`\lambda`.
 
-    The squared norm is taken per sample over every dimension but the batch one (channels
-    and pixels alike), then averaged over the batch. The result keeps the graph, so that
-    it can be minimised with respect to the energy's parameters (equation 15).
+    The squared norm is taken per sample over every dimension that does not index samples
+    (channels and pixels alike), then averaged over the batch. The result keeps the graph,
+    so that it can be minimised with respect to the energy's parameters (equation 15).
 
     Args:
-        energy: :math:`U`, a batch (n, ...) to energies (n,).
-        x: real samples, (n, ...).
+        energy: :math:`U`, samples to one energy each: ``x.shape[:sample_dims]``.
+        x: real samples, (n, ...); with ``sample_dims=2``, (models, n, ...), as
+            :func:`ganbook.train.train_gan` passes them for an ensemble.
+        sample_dims: how many leading dimensions index samples.
+
+    Returns:
+        A scalar, or one penalty per model (``x.shape[:sample_dims - 1]``).
     """
-    if not isinstance(x, torch.Tensor) or not x.is_floating_point() or x.dim() < 2:
+    if not isinstance(x, torch.Tensor) or not x.is_floating_point() or x.dim() <= sample_dims:
         raise ValueError("x must be a floating-point tensor of shape (n, ...) with n >= 1")
     x = x.detach().requires_grad_(True)
     u = energy(x)
-    if u.shape != x.shape[:1]:
-        raise ValueError(f"energy must return one value per sample, shape ({len(x)},), got "
-                         f"{tuple(u.shape)}")
+    if u.shape != x.shape[:sample_dims]:
+        raise ValueError(f"energy must return one value per sample, shape "
+                         f"{tuple(x.shape[:sample_dims])}, got {tuple(u.shape)}")
     (grad,) = torch.autograd.grad(u.sum(), x, create_graph=True)
-    return grad.pow(2).flatten(1).sum(1).mean()
+    return grad.pow(2).flatten(sample_dims).sum(-1).mean(-1)
 
 
-def infogan_loss(z: torch.Tensor, z_reconstructed: torch.Tensor) -> torch.Tensor:
+def infogan_loss(z: torch.Tensor, z_reconstructed: torch.Tensor,
+                 sample_dims: int = 1) -> torch.Tensor:
     r""":math:`\mathbb{E}_z \|z - E(G(z))\|^2`: minus the InfoGAN bound on :math:`I(X, Z)`.
 
     Up to constants, with :math:`p(z \mid x) = \mathcal{N}(z; E(x), \sigma^2 I)` (equation
-    20). Minimised by the generator and the encoder together.
+    20). Minimised by the generator and the encoder together. ``sample_dims`` as for
+    :func:`gradient_penalty`.
     """
     if z.shape != z_reconstructed.shape:
         raise ValueError(f"z and z_reconstructed must have the same shape, got "
                          f"{tuple(z.shape)} and {tuple(z_reconstructed.shape)}")
-    return (z - z_reconstructed).pow(2).flatten(1).sum(1).mean()
+    return (z - z_reconstructed).pow(2).flatten(sample_dims).sum(-1).mean(-1)
 
 
 def shuffle(z: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
     """``z`` with its rows permuted: samples of the product of the marginals."""
     return z[torch.randperm(len(z), generator=generator).to(z.device)]
+
+
+def jsd_mi_from_scores(joint: torch.Tensor, marginal: torch.Tensor) -> torch.Tensor:
+    """The estimate of :func:`mutual_information_jsd` from the scores, mean over the last dim."""
+    return (-F.softplus(-joint)).mean(-1) - F.softplus(marginal).mean(-1)
 
 
 def mutual_information_jsd(statistics: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
@@ -83,6 +95,4 @@ def mutual_information_jsd(statistics: Callable[[torch.Tensor, torch.Tensor], to
     """
     if len(x) != len(z) or len(x) < 2:
         raise ValueError("x and z must have the same number of rows, at least two")
-    joint = statistics(x, z)
-    marginal = statistics(x, shuffle(z, generator))
-    return (-F.softplus(-joint)).mean() - F.softplus(marginal).mean()
+    return jsd_mi_from_scores(statistics(x, z), statistics(x, shuffle(z, generator)))

@@ -76,6 +76,30 @@ def generator_nonsaturating(fake_logits: torch.Tensor) -> Parts:
     return {"loss": F.softplus(-_logits(fake_logits, "fake_logits")).mean(-1)}
 
 
+def energy_contrast(real_energy: torch.Tensor, fake_energy: torch.Tensor) -> Parts:
+    r"""The energy's loss :math:`\mathbb{E}_{x \sim p}[U(x)] - \mathbb{E}_z[U(G(z))]`.
+
+    Equation 14 of source 004: the negative log-likelihood's gradient with the generator's
+    samples standing in for the model's (the negative phase). The discriminator outputs an
+    energy here, not a logit; :func:`ganbook.train.train_gan` adds the gradient penalty of
+    equation 15 when ``TrainConfig.gradient_penalty`` is positive.
+
+    Returns:
+        ``loss``, ``u_real`` and ``u_fake`` (the mean energies).
+    """
+    real = _logits(real_energy, "real_energy").mean(-1)
+    fake = _logits(fake_energy, "fake_energy").mean(-1)
+    return {"loss": real - fake, "u_real": real, "u_fake": fake}
+
+
+def generator_energy(fake_energy: torch.Tensor) -> Parts:
+    r"""The generator's loss :math:`\mathbb{E}_z[U(G(z))]` (equation 13, without entropy).
+
+    ``TrainConfig.entropy`` adds the entropy term, through a mutual information.
+    """
+    return {"loss": _logits(fake_energy, "fake_energy").mean(-1)}
+
+
 @dataclass(frozen=True)
 class GANLoss:
     """A GAN variant: the discriminator's loss and the generator's loss, from logits."""
@@ -88,6 +112,7 @@ class GANLoss:
 GAN_LOSSES: dict[str, GANLoss] = {
     "minimax": GANLoss(discriminator_cross_entropy, generator_minimax),
     "nonsaturating": GANLoss(discriminator_cross_entropy, generator_nonsaturating),
+    "energy": GANLoss(energy_contrast, generator_energy),
 }
 
 

@@ -26,10 +26,16 @@ from typing import Any
 import torch
 from torch import nn
 
+from ganbook.energy import gradient_penalty, infogan_loss, jsd_mi_from_scores
 from ganbook.losses import get_loss
 
 #: Draws ``n`` real samples, shape (n, d), with the given generator.
 Sampler = Callable[[int, torch.Generator], torch.Tensor]
+
+#: The generator's entropy terms (source 004, equations 18-21; ganbook.energy): none, the
+#: InfoGAN bound with an encoder aux(x) -> z, or the Deep InfoMax estimator with a
+#: statistics network aux(concat(x, z)) -> score.
+ENTROPY_TERMS = (None, "infogan", "infomax")
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,9 @@ class TrainConfig:
     betas: tuple[float, float] = (0.5, 0.999)  # Adam's betas (Radford et al. 2016)
     pack: int = 1  # PacGAN's packing degree: the discriminator judges `pack` samples at once
     log_every: int = 10  # record the history every `log_every` generator updates
+    gradient_penalty: float = 0.0  # lambda of E||grad_x D(x)||^2 on real samples (eq. 15)
+    entropy: str | None = None  # the generator's entropy term: None, "infogan" or "infomax"
+    entropy_weight: float = 1.0  # its weight in the generator's loss
 
     def __post_init__(self) -> None:
         get_loss(self.loss)  # validates the name
@@ -59,6 +68,10 @@ class TrainConfig:
         for name in ("lr_d", "lr_g"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be positive, got {getattr(self, name)!r}")
+        if not self.gradient_penalty >= 0 or not self.entropy_weight >= 0:
+            raise ValueError("gradient_penalty and entropy_weight must be non-negative")
+        if self.entropy not in ENTROPY_TERMS:
+            raise ValueError(f"entropy must be one of {ENTROPY_TERMS}, got {self.entropy!r}")
 
 
 @dataclass
@@ -117,6 +130,7 @@ def train_gan(
     snapshot: Callable[[nn.Module, nn.Module], Any] | None = None,
     snapshot_steps: Sequence[int] = (),
     progress: bool | None = None,
+    aux: nn.Module | None = None,
 ) -> History:
     """Train ``generator`` against ``discriminator`` and return the history.
 
@@ -133,11 +147,17 @@ def train_gan(
         progress: a progress bar; by default on, unless the environment sets
             ``GANBOOK_PROGRESS=0`` (as the Makefile does for execution that stores or
             checks outputs).
+        aux: the network of the entropy term when ``config.entropy`` is set: an encoder
+            (E, B, d) -> (E, B, latent_dim) for ``"infogan"``, a statistics network
+            (E, B, d + latent_dim) -> (E, B, 1) for ``"infomax"``. It is trained with the
+            generator, on the generator's loss, with the generator's learning rate.
 
     Returns:
-        A :class:`History` with ``d_loss``, ``g_loss``, ``d_real``, ``d_fake`` (the mean
-        of :math:`D` on each batch) and ``g_grad_norm`` (the norm of the generator's
-        gradient), one column per model.
+        A :class:`History` with ``d_loss``, ``g_loss``, ``g_grad_norm`` (the norm of the
+        generator's gradient) and every other part the losses return (``d_real`` and
+        ``d_fake``, the mean of :math:`D`, for the cross-entropy losses; ``u_real`` and
+        ``u_fake``, the mean energies, for ``"energy"``; ``penalty`` and ``entropy_term``
+        when they are on), one column per model.
     """
     if not isinstance(config, TrainConfig):
         raise ValueError(f"config must be a TrainConfig, got {type(config).__name__}")
@@ -149,12 +169,15 @@ def train_gan(
             if any(p.dim() == 0 or p.shape[0] != len(seeds) for p in net.parameters()):
                 raise ValueError(f"with {len(seeds)} seeds, {name} must hold as many models "
                                  "(a ganbook.nets.EnsembleMLP with one seed per model)")
+    if (config.entropy is None) != (aux is None):
+        raise ValueError("aux must be given exactly when config.entropy is set")
     loss = get_loss(config.loss)
     device = next(generator.parameters()).device
     n_models, batch = len(seeds), config.batch_size
     rngs = [torch.Generator().manual_seed(s) for s in seeds]
     opt_d = torch.optim.Adam(discriminator.parameters(), lr=config.lr_d, betas=config.betas)
-    opt_g = torch.optim.Adam(generator.parameters(), lr=config.lr_g, betas=config.betas)
+    g_params = list(generator.parameters()) + (list(aux.parameters()) if aux else [])
+    opt_g = torch.optim.Adam(g_params, lr=config.lr_g, betas=config.betas)
 
     def noise() -> torch.Tensor:  # (E, B, latent_dim)
         return torch.stack([torch.randn(batch, config.latent_dim, generator=g) for g in rngs]
@@ -163,8 +186,17 @@ def train_gan(
     def real() -> torch.Tensor:  # (E, B, d)
         return torch.stack([sample_real(batch, g) for g in rngs]).to(device)
 
-    def judge(x: torch.Tensor) -> torch.Tensor:  # logits, (E, B / pack)
+    def judge(x: torch.Tensor) -> torch.Tensor:  # logits or energies, (E, B / pack)
         return discriminator(pack_samples(x, config.pack)).squeeze(-1)
+
+    def entropy_term(x: torch.Tensor, z: torch.Tensor) -> torch.Tensor:  # (E,), to minimise
+        if config.entropy == "infogan":
+            return infogan_loss(z, aux(x), sample_dims=2)
+        shuffled = torch.stack([z[e][torch.randperm(batch, generator=g).to(device)]
+                                for e, g in enumerate(rngs)])
+        joint = aux(torch.cat([x, z], -1)).squeeze(-1)
+        marginal = aux(torch.cat([x, shuffled], -1)).squeeze(-1)
+        return -jsd_mi_from_scores(joint, marginal)
 
     history = History()
     snapshot_steps = set(snapshot_steps)
@@ -179,23 +211,28 @@ def train_gan(
             with torch.no_grad():
                 x_fake = generator(noise())
             d_parts = loss.discriminator(judge(x_real), judge(x_fake))
+            if config.gradient_penalty > 0:
+                d_parts["penalty"] = gradient_penalty(judge, x_real, sample_dims=2)
+                d_parts["loss"] = d_parts["loss"] + config.gradient_penalty * d_parts["penalty"]
             opt_d.zero_grad(set_to_none=True)
             d_parts["loss"].sum().backward()
             opt_d.step()
         # the generator, through the frozen discriminator (its gradients are discarded)
-        g_parts = loss.generator(judge(generator(noise())))
+        z = noise()
+        x_gen = generator(z)
+        g_parts = loss.generator(judge(x_gen))
+        if config.entropy is not None:
+            g_parts["entropy_term"] = entropy_term(x_gen, z)
+            g_parts["loss"] = g_parts["loss"] + config.entropy_weight * g_parts["entropy_term"]
         opt_g.zero_grad(set_to_none=True)
         g_parts["loss"].sum().backward()
         opt_g.step()
         opt_d.zero_grad(set_to_none=True)
         if step % config.log_every == 0 or step == config.steps:
-            history.record(step, {
-                "d_loss": d_parts["loss"],
-                "g_loss": g_parts["loss"],
-                "d_real": d_parts["d_real"],
-                "d_fake": d_parts["d_fake"],
-                "g_grad_norm": _gradient_norm(generator, n_models),
-            })
+            row = {"d_loss": d_parts["loss"], "g_loss": g_parts["loss"],
+                   "g_grad_norm": _gradient_norm(generator, n_models)}
+            row.update({k: v for k, v in {**d_parts, **g_parts}.items() if k != "loss"})
+            history.record(step, row)
         if snapshot is not None and step in snapshot_steps:
             with torch.no_grad():
                 history.snapshots[step] = snapshot(generator, discriminator)
