@@ -233,7 +233,8 @@ def binary_cross_entropy(
     binary classifier such as a GAN's discriminator (chapters 04 and 06). Give the predicted
     probability either as ``prob`` (:math:`q`) or as ``logits`` (:math:`a`, with
     :math:`q = \sigma(a)`). The logit form is computed as
-    :math:`\operatorname{softplus}(a) - y\,a`, which is exact for every finite :math:`a`;
+    :math:`\operatorname{softplus}(a) - y\,a`, which never overflows (torch's softplus is linear for
+    :math:`a > 20`, an error below :math:`e^{-20}`);
     the probability form returns :math:`+\infty` when :math:`q` is 0 or 1 on the wrong side,
     as the mathematics says. Prefer logits: a network's sigmoid output rounds to exactly 1
     in float32 from about :math:`a = 16.6` on.
