@@ -54,18 +54,41 @@ class Study:
     activation: str = "relu"  # hidden activation of both networks
     seeds: tuple[int, ...] = (0, 1, 2, 3, 4)  # one model per seed
     n_eval: int = N_EVAL  # generated samples scored per seed
+    d_activation: str | None = None  # the discriminator's (energy's), if not `activation`
+    aux_hidden: tuple[int, ...] = (128, 128)  # hidden widths of the entropy term's network
 
     def fingerprint(self) -> str:
-        """A hash of everything that determines the results."""
-        text = json.dumps(dataclasses.asdict(self), sort_keys=True, default=str)
+        """A hash of everything that determines the results.
+
+        Fields at their default values are left out, so that adding a field with a default
+        that keeps the old behaviour does not make stored studies stale.
+        """
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
+                  if f.name in _FINGERPRINT_ALWAYS or getattr(self, f.name) != f.default}
+        config = dataclasses.asdict(self.config)
+        defaults = {f.name: f.default for f in dataclasses.fields(TrainConfig)}
+        fields["config"] = {k: v for k, v in config.items()
+                            if k in _CONFIG_ALWAYS or v != defaults[k]}
+        text = json.dumps(fields, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _toy(name: str, description: str, data: str, **config: Any) -> Study:
-    return Study(name, description, data, TrainConfig(**config))
+#: Fields hashed even at their default values (those of the first studies).
+_FINGERPRINT_ALWAYS = {"name", "description", "data", "hidden", "activation", "seeds", "n_eval"}
+_CONFIG_ALWAYS = {"loss", "steps", "d_steps", "batch_size", "latent_dim", "lr_d", "lr_g",
+                  "betas", "pack", "log_every"}
+
+
+def _toy(name: str, description: str, data: str, study: dict | None = None,
+         **config: Any) -> Study:
+    return Study(name, description, data, TrainConfig(**config), **(study or {}))
 
 
 _TOY = {"steps": 2000, "batch_size": 256, "latent_dim": 2, "lr_d": 1e-3, "lr_g": 1e-3}
+#: The energy view (chapter 10; Kumar et al. 2019): an energy with leaky ReLUs, Adam's betas
+#: (0.5, 0.9), a gradient penalty of 0.1 on real samples.
+_ENERGY = {**_TOY, "loss": "energy", "betas": (0.5, 0.9), "gradient_penalty": 0.1}
+_ENERGY_STUDY = {"d_activation": "leaky_relu"}
 
 #: Every study of the book, by name.
 STUDIES: dict[str, Study] = {
@@ -75,18 +98,42 @@ STUDIES: dict[str, Study] = {
         _toy("ring8-pacgan2", "PacGAN2", "ring8", pack=2, **_TOY),
         _toy("grid25-gan", "GAN", "grid25", **_TOY),
         _toy("grid25-pacgan4", "PacGAN4", "grid25", pack=4, **_TOY),
+        *(
+            _toy(f"{data}-energy{suffix}", label, data, _ENERGY_STUDY, entropy=entropy,
+                 **_ENERGY)
+            for data in ("ring8", "grid25")
+            for suffix, label, entropy in (
+                ("", "energy, no entropy term", None),
+                ("-infogan", "energy + InfoGAN bound", "infogan"),
+                ("-infomax", "energy + InfoMax estimator", "infomax"),
+            )
+        ),
     )
 }
 
 
-def build_networks(study: Study, seeds: list[int]) -> tuple[EnsembleMLP, EnsembleMLP]:
-    """The generator and discriminator ensembles; discriminator seeds are offset by 10,000."""
+def build_networks(study: Study, seeds: list[int]
+                   ) -> tuple[EnsembleMLP, EnsembleMLP, EnsembleMLP | None]:
+    """The generator, discriminator (or energy) and entropy-term ensembles.
+
+    Discriminator seeds are offset by 10,000, those of the entropy term's network (an
+    encoder for ``"infogan"``, a statistics network for ``"infomax"``, none otherwise) by
+    30,000.
+    """
     dim = DATASETS[study.data].dim
     c = study.config
     generator = EnsembleMLP(seeds, [c.latent_dim, *study.hidden, dim], study.activation)
     discriminator = EnsembleMLP([10_000 + s for s in seeds], [c.pack * dim, *study.hidden, 1],
-                                study.activation)
-    return generator, discriminator
+                                study.d_activation or study.activation)
+    aux_seeds = [30_000 + s for s in seeds]
+    aux = {
+        None: None,
+        "infogan": lambda: EnsembleMLP(aux_seeds, [dim, *study.aux_hidden, c.latent_dim],
+                                       study.activation),
+        "infomax": lambda: EnsembleMLP(aux_seeds, [dim + c.latent_dim, *study.aux_hidden, 1],
+                                       "leaky_relu"),
+    }[c.entropy]
+    return generator, discriminator, aux() if aux else None
 
 
 def evaluate(generator: EnsembleMLP, study: Study, seeds: list[int]) -> list[dict[str, Any]]:
@@ -114,9 +161,9 @@ def run_study(study: Study, seeds: list[int] | None = None,
     if not set(seeds) <= set(study.seeds):
         raise ValueError(f"seeds must be among the study's {study.seeds}, got {seeds}")
     start = time.perf_counter()
-    generator, discriminator = build_networks(study, seeds)
+    generator, discriminator, aux = build_networks(study, seeds)
     train_gan(generator, discriminator, DATASETS[study.data].sample, study.config, seeds,
-              progress=progress)
+              progress=progress, aux=aux)
     rows = evaluate(generator, study, seeds)
     return {"rows": rows, "seconds": time.perf_counter() - start}
 
