@@ -112,19 +112,21 @@ STUDIES: dict[str, Study] = {
 }
 
 
-def build_networks(study: Study, seeds: list[int]
-                   ) -> tuple[EnsembleMLP, EnsembleMLP, EnsembleMLP | None]:
-    """The generator, discriminator (or energy) and entropy-term ensembles.
-
-    Discriminator seeds are offset by 10,000, those of the entropy term's network (an
-    encoder for ``"infogan"``, a statistics network for ``"infomax"``, none otherwise) by
-    30,000.
-    """
+def build_networks(study: Study, seeds: list[int]) -> tuple[EnsembleMLP, EnsembleMLP]:
+    """The generator and discriminator (or energy) ensembles; discriminator seeds +10,000."""
     dim = DATASETS[study.data].dim
     c = study.config
     generator = EnsembleMLP(seeds, [c.latent_dim, *study.hidden, dim], study.activation)
     discriminator = EnsembleMLP([10_000 + s for s in seeds], [c.pack * dim, *study.hidden, 1],
                                 study.d_activation or study.activation)
+    return generator, discriminator
+
+
+def build_aux(study: Study, seeds: list[int]) -> EnsembleMLP | None:
+    """The network of the entropy term, seeds +30,000: an encoder for ``"infogan"``, a
+    statistics network for ``"infomax"``, ``None`` without an entropy term."""
+    dim = DATASETS[study.data].dim
+    c = study.config
     aux_seeds = [30_000 + s for s in seeds]
     aux = {
         None: None,
@@ -133,7 +135,7 @@ def build_networks(study: Study, seeds: list[int]
         "infomax": lambda: EnsembleMLP(aux_seeds, [dim + c.latent_dim, *study.aux_hidden, 1],
                                        "leaky_relu"),
     }[c.entropy]
-    return generator, discriminator, aux() if aux else None
+    return aux() if aux else None
 
 
 def evaluate(generator: EnsembleMLP, study: Study, seeds: list[int]) -> list[dict[str, Any]]:
@@ -161,7 +163,8 @@ def run_study(study: Study, seeds: list[int] | None = None,
     if not set(seeds) <= set(study.seeds):
         raise ValueError(f"seeds must be among the study's {study.seeds}, got {seeds}")
     start = time.perf_counter()
-    generator, discriminator, aux = build_networks(study, seeds)
+    generator, discriminator = build_networks(study, seeds)
+    aux = build_aux(study, seeds)
     train_gan(generator, discriminator, DATASETS[study.data].sample, study.config, seeds,
               progress=progress, aux=aux)
     rows = evaluate(generator, study, seeds)
