@@ -9,14 +9,18 @@ CHAPTER ?=
 
 # The pinned CPU code path (see code/ganbook/seed.py): set before torch is imported, in
 # this process and in every kernel that jupytext, nbval and the benchmark start.
-export MKL_CBWR := AVX2
+export MKL_CBWR := COMPATIBLE
 export ATEN_CPU_CAPABILITY := avx2
+export ONEDNN_MAX_CPU_ISA := AVX2
 export PATH := $(abspath $(BIN)):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# Progress bars of the studies: on, unless the caller's environment says GANBOOK_PROGRESS=0
+# (read before the line below, which turns them off for everything else).
+STUDY_PROGRESS := $(or $(GANBOOK_PROGRESS),1)
 # No progress bars in executions whose outputs are stored or compared (see ganbook.train).
 export GANBOOK_PROGRESS := 0
 
-.PHONY: book test notebooks experiments serve lab bench clean
+.PHONY: book test notebooks experiments verify-studies serve lab lab-flags bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,25 +39,37 @@ test: $(STAMP)
 	$(BIN)/python -m pytest tests --ignore=tests/test_site.py
 	$(MAKE) --no-print-directory book BOOK_FLAGS=--all
 	$(BIN)/python -m pytest tests/test_site.py
-	$(BIN)/python -m pytest --nbval chapters book
+	$(BIN)/ruff check .
+	$(BIN)/python tools/package_alone.py
 
 ## notebooks: sync each chapters/*.md into its .ipynb and execute it (CHAPTER=02-entropy for one)
 notebooks: $(STAMP)
 	$(BIN)/python tools/notebooks.py $(CHAPTER)
 
-## experiments: run every study of ganbook.experiments not yet stored (resumable)
+## experiments: run every study of ganbook.experiments not yet stored (resumable, 2 at a time)
 experiments: $(STAMP)
-	GANBOOK_PROGRESS=1 $(BIN)/python -m ganbook.experiments $(STUDY)
+	GANBOOK_PROGRESS=$(STUDY_PROGRESS) $(BIN)/python -m ganbook.experiments $(STUDY)
+
+## verify-studies: re-train seed 0 of every study (or STUDY=...) in full; compare with the store
+verify-studies: $(STAMP)
+	GANBOOK_PROGRESS=$(STUDY_PROGRESS) $(BIN)/python -m ganbook.experiments --verify $(STUDY)
 
 ## serve: serve the built site on http://127.0.0.1:8000
 serve:
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000
 
 ## lab: JupyterLab, in which the chapters' .md files open as notebooks
+# No browser (open the URL it prints); --allow-root only as root (containers, Binder-like
+# machines), where Jupyter otherwise refuses to start. tests/test_lab.py starts it the same way.
+LAB_FLAGS := --ip 127.0.0.1 --notebook-dir . --no-browser $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(STAMP)
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp tools/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
-	GANBOOK_PROGRESS=1 $(BIN)/jupyter lab --ip 127.0.0.1 --notebook-dir .
+	GANBOOK_PROGRESS=1 $(BIN)/jupyter lab $(LAB_FLAGS)
+
+## lab-flags: print the flags `make lab` passes to JupyterLab (read by tests/test_lab.py)
+lab-flags:
+	@echo $(LAB_FLAGS)
 
 ## bench: execute every chapter; time per chapter and slowest cell, peak memory
 bench: $(STAMP)

@@ -17,6 +17,9 @@ def test_bench_table_covers_every_notebook_within_budget():
     )
     assert report["within_budget"], [c for c in report["checks"] if not c["passed"]]
     assert report["total_seconds"] <= report["budgets"]["book_seconds"]
+    platform = report["machine"]["platform"]  # the platform that produced the table
+    assert platform["reference"] and platform["mkl_branch"] == "COMPATIBLE", platform
+    assert platform["cpu_vendor"] and platform["cpu_model"] and platform["torch"]
 
 
 def test_binder_installs_the_pins_with_cpu_torch_and_the_package():
@@ -27,7 +30,10 @@ def test_binder_installs_the_pins_with_cpu_torch_and_the_package():
     assert "download.pytorch.org/whl/cpu" in requirements
     assert "pip install --no-deps --editable ." in (ROOT / "binder" / "postBuild").read_text()
     start = (ROOT / "binder" / "start").read_text()
-    assert "MKL_CBWR=AVX2" in start and "ATEN_CPU_CAPABILITY=avx2" in start
+    from ganbook.seed import PINNED_ENV
+
+    for name, value in PINNED_ENV.items():
+        assert f"export {name}={value}" in start.splitlines(), name
 
 
 def test_mathjax_is_vendored_and_configured():

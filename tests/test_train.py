@@ -51,7 +51,7 @@ def test_plain_networks_and_snapshots():
     "kwargs, message",
     [
         ({"loss": "hinge"}, "loss must be one of"),
-        ({"steps": 0}, "steps must be a positive int"),
+        ({"steps": 0}, "steps must be at least 1"),
         ({"batch_size": 10, "pack": 4}, "must be a multiple of pack"),
         ({"lr_g": 0.0}, "lr_g must be positive"),
     ],
@@ -92,3 +92,75 @@ def test_entropy_needs_aux_and_a_known_name():
         TrainConfig(entropy="maxent")
     with pytest.raises(ValueError, match="must be non-negative"):
         TrainConfig(gradient_penalty=-1.0)
+
+
+def test_schedules_give_the_documented_factors():
+    step = TrainConfig(steps=10, schedule="step", milestones=(4, 7), lr_factors=(0.3, 0.1))
+    assert [step.lr_factor(s) for s in range(1, 11)] == [1.0] * 4 + [0.3] * 3 + [0.1] * 3
+    cosine = TrainConfig(steps=5, schedule="cosine", final_lr_factor=0.1)
+    factors = [cosine.lr_factor(s) for s in range(1, 6)]
+    assert factors[0] == 1.0 and abs(factors[-1] - 0.1) < 1e-12
+    assert abs(factors[2] - 0.55) < 1e-12 and factors == sorted(factors, reverse=True)
+    assert TrainConfig(steps=3).lr_factor(3) == 1.0
+
+
+def test_the_optimisers_use_the_scheduled_rates(monkeypatch):
+    seen = []
+    real_step = torch.optim.SGD.step
+
+    def spy(self, *args, **kwargs):
+        seen.append(self.param_groups[0]["lr"])
+        return real_step(self, *args, **kwargs)
+
+    monkeypatch.setattr(torch.optim.SGD, "step", spy)
+    config = TrainConfig(steps=4, latent_dim=1, optimizer="sgd", momentum=0.5, lr_d=0.1,
+                         lr_g=0.2, schedule="step", milestones=(2,), lr_factors=(0.5,))
+    G, D = networks([0])
+    train_gan(G, D, TARGET.sample, config, [0], progress=False)
+    assert seen == pytest.approx([0.1, 0.2, 0.1, 0.2, 0.05, 0.1, 0.05, 0.1])
+
+
+def test_stop_after_trains_the_prefix_of_the_full_run_exactly():
+    config = TrainConfig(steps=40, latent_dim=1, schedule="cosine")
+    G1, D1 = networks([0])
+    train_gan(G1, D1, TARGET.sample, config, [0], progress=False, stop_after=15)
+    G2, D2 = networks([0])
+    history = train_gan(G2, D2, TARGET.sample, config, [0], progress=False,
+                        snapshot_steps=[15],
+                        snapshot=lambda g, d: [p.clone() for p in g.parameters()])
+    for w1, w2 in zip(G1.parameters(), history.snapshots[15]):
+        assert torch.equal(w1, w2)
+    with pytest.raises(ValueError, match="stop_after"):
+        train_gan(G1, D1, TARGET.sample, config, [0], progress=False, stop_after=41)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"schedule": "linear"}, "schedule must be one of"),
+    ({"schedule": "step", "milestones": (5,), "lr_factors": ()}, "one factor per milestone"),
+    ({"schedule": "step", "milestones": (6, 3), "lr_factors": (1, 1)}, "milestones must"),
+    ({"schedule": "step", "milestones": (10,), "lr_factors": (0.1,)}, "milestones"),
+    ({"milestones": (5,), "lr_factors": (0.1,)}, 'schedule="step"'),
+    ({"schedule": "cosine", "final_lr_factor": 2.0}, "final_lr_factor"),
+    ({"optimizer": "rmsprop"}, "optimizer must be one of"),
+    ({"momentum": 1.0}, "momentum"),
+    ({"lr_d": float("nan")}, "lr_d"),
+    ({"lr_g": float("inf")}, "lr_g"),
+    ({"betas": (0.5, 1.0)}, r"betas\[1\]"),
+    ({"betas": (float("nan"), 0.9)}, r"betas\[0\]"),
+    ({"betas": 0.9}, "betas"),
+    ({"gradient_penalty": float("nan")}, "gradient_penalty"),
+    ({"entropy_weight": -1.0}, "entropy_weight"),
+    ({"steps": 2.5}, "steps"),
+    ({"steps": True}, "steps"),
+    ({"batch_size": "64"}, "batch_size"),
+])
+def test_bad_configs_name_the_argument(kwargs, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        TrainConfig(steps=10, **kwargs)
+
+
+def test_numpy_integers_are_accepted():
+    import numpy as np
+
+    config = TrainConfig(steps=np.int64(5), batch_size=np.int32(8))
+    assert config.steps == 5 and type(config.steps) is int

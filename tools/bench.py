@@ -57,7 +57,7 @@ CELL_SECONDS = 60.0
 PEAK_MEMORY_MB = 2048.0
 
 #: Environment variables that decide the CPU code path (see code/ganbook/seed.py).
-REPORTED_ENV = ("MKL_CBWR", "ATEN_CPU_CAPABILITY")
+REPORTED_ENV = ("MKL_CBWR", "ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA")
 
 #: Printed by the memory probe in front of the peak RSS, so that it is found in the output.
 RSS_MARKER = "__bench_peak_rss__"
@@ -259,8 +259,25 @@ def render_table(results: list[ChapterResult]) -> str:
     return "\n".join([line(header), rule, *(line(row) for row in rows)])
 
 
+def platform_record() -> dict[str, Any] | None:
+    """``ganbook.seed.platform_record()`` as a kernel sees it: processor, MKL branch, torch.
+
+    Computed in a child interpreter with this environment (the one every kernel inherits),
+    so that this process never imports torch; ``None`` if it cannot be computed.
+    """
+    import subprocess
+
+    code = "import json, ganbook.seed as s; print(json.dumps(s.platform_record()))"
+    try:
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True, timeout=120)
+        return json.loads(out.stdout.strip().splitlines()[-1])
+    except (subprocess.SubprocessError, ValueError, IndexError, OSError):
+        return None
+
+
 def machine_info() -> dict[str, Any]:
-    """CPU count, torch version (of this environment, without importing torch) and the env."""
+    """CPU count, torch version (without importing torch), the env and the platform."""
     try:
         torch_version: str | None = metadata.version("torch")
     except metadata.PackageNotFoundError:
@@ -269,6 +286,7 @@ def machine_info() -> dict[str, Any]:
         "cpu_count": os.cpu_count(),
         "torch": torch_version,
         "env": {name: os.environ.get(name) for name in REPORTED_ENV},
+        "platform": platform_record(),
     }
 
 

@@ -1,16 +1,26 @@
-"""Studies: multi-seed experiments too long for a chapter, run once and stored as JSON.
+"""Studies: multi-seed experiments too long for a chapter, run once and stored.
 
 A study is a named configuration in :data:`STUDIES`. ``make experiments`` runs every study
-(``python -m ganbook.experiments NAME ...`` runs some) and writes ``book/results/NAME.json``
-with every seed's metrics and seconds, the configuration, and the versions of torch and
-ganbook. A study whose stored JSON already matches its configuration is skipped, so an
-interrupted ``make experiments`` resumes where it stopped (``--force`` re-runs).
+(``python -m ganbook.experiments NAME ...`` runs some), two at a time on two cores, and
+writes into the package's ``results/`` folder (shipped with the package, so that a chapter
+run from ``pip install`` finds them):
+
+* ``NAME.json``: every seed's metrics, the configuration and its fingerprint, the seconds,
+  the platform that computed it (:func:`ganbook.seed.platform_record`), and digests of the
+  weights: of every seed after the first :data:`PREFIX` generator updates, and at the end;
+* ``NAME.pt``: the final weights of every seed's generator and discriminator (or energy),
+  which chapters load for their figures instead of training for minutes.
+
+A study whose stored JSON matches its configuration is skipped, so an interrupted
+``make experiments`` resumes where it stopped (``--force`` re-runs); a JSON that cannot be
+read counts as missing. Files are written atomically (a temporary file, then a rename).
 
 The seeds of a study are trained together, as one ensemble (:class:`ganbook.nets.EnsembleMLP`),
-which is faster than separate runs and gives every seed exactly the trajectory it has when
-trained alone. A chapter therefore loads the stored table and re-runs one seed live with
-:func:`run_study` (``seeds=[...]``), asserting that it reproduces the stored row: stored
-results cannot drift from the code unnoticed.
+which gives every seed exactly the trajectory it has when trained alone. So stored results
+stay honest cheaply: :func:`check_prefix` re-trains the first :data:`PREFIX` updates of one
+seed alone and compares the digest of its weights with the stored one (``make test`` does it
+for seed 0 of every study); ``make verify-studies`` re-trains seed 0 of every study in full
+and compares its row and its final weights.
 """
 
 from __future__ import annotations
@@ -19,9 +29,14 @@ import argparse
 import dataclasses
 import hashlib
 import json
+import math
+import os
 import sys
+import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +44,13 @@ import torch
 
 from ganbook.metrics import mode_stats
 from ganbook.nets import EnsembleMLP
+from ganbook.seed import check_reproduced
 from ganbook.toy import GRID25, RING8, GaussianMixture
 from ganbook.train import TrainConfig, train_gan
+from ganbook.validate import integer
 
-#: Where studies are stored: book/results/ of the repository.
-RESULTS = Path(__file__).resolve().parents[2] / "book" / "results"
+#: Where studies are stored: the folder ``results/`` of the package (package data).
+RESULTS = Path(str(resources.files("ganbook") / "results"))
 
 #: The toy data sets a study can use.
 DATASETS: dict[str, GaussianMixture] = {"ring8": RING8, "grid25": GRID25}
@@ -41,12 +58,15 @@ DATASETS: dict[str, GaussianMixture] = {"ring8": RING8, "grid25": GRID25}
 #: Generated samples scored per seed (PacGAN's protocol).
 N_EVAL = 2500
 
+#: Generator updates re-trained by the cheap live check of a stored study.
+PREFIX = 100
+
 
 @dataclass(frozen=True)
 class Study:
     """A multi-seed experiment on a toy data set with :func:`ganbook.train.train_gan`."""
 
-    name: str  # the file name of its results: book/results/NAME.json
+    name: str  # the file name of its results: results/NAME.json
     description: str  # one sentence, shown in tables
     data: str  # a key of DATASETS
     config: TrainConfig  # the training; config.pack > 1 for PacGAN
@@ -56,6 +76,7 @@ class Study:
     n_eval: int = N_EVAL  # generated samples scored per seed
     d_activation: str | None = None  # the discriminator's (energy's), if not `activation`
     aux_hidden: tuple[int, ...] = (128, 128)  # hidden widths of the entropy term's network
+    d_hidden: tuple[int, ...] | None = None  # the discriminator's widths, if not `hidden`
 
     def fingerprint(self) -> str:
         """A hash of everything that determines the results.
@@ -84,23 +105,47 @@ def _toy(name: str, description: str, data: str, study: dict | None = None,
     return Study(name, description, data, TrainConfig(**config), **(study or {}))
 
 
-_TOY = {"steps": 2000, "batch_size": 256, "latent_dim": 2, "lr_d": 1e-3, "lr_g": 1e-3}
-#: The energy view (chapter 10; Kumar et al. 2019): an energy with leaky ReLUs, Adam's betas
-#: (0.5, 0.9), a gradient penalty of 0.1 on real samples.
-_ENERGY = {**_TOY, "loss": "energy", "betas": (0.5, 0.9), "gradient_penalty": 0.1}
-_ENERGY_STUDY = {"d_activation": "leaky_relu"}
+#: The toy problems' training: batch 256, a 2-D latent space, Adam at 1e-3 stepped down to
+#: 3e-4 and 1e-4 for the last 40 % of the updates (without the decay no sample is sharp:
+#: chapter 08). The ring needs fewer updates than the grid.
+_STEPPED = {"batch_size": 256, "latent_dim": 2, "lr_d": 1e-3, "lr_g": 1e-3,
+            "schedule": "step", "lr_factors": (0.3, 0.1)}
+_TRAINING = {
+    "ring8": {**_STEPPED, "steps": 8000, "milestones": (5000, 6500)},
+    "grid25": {**_STEPPED, "steps": 10000, "milestones": (6000, 8000)},
+}
+#: The energy view's set-up (chapter 10; Kumar et al. 2019): an energy with leaky ReLUs and
+#: Adam's betas (0.5, 0.9).
+_SETUP = {"betas": (0.5, 0.9)}
+_SETUP_STUDY = {"d_activation": "leaky_relu"}
+#: The weight of the entropy term, one per data set: too much entropy blurs the modes, too
+#: little lets the game collapse (chapter 10's ablation).
+_ENTROPY_WEIGHT = {"ring8": 0.03, "grid25": 0.3}
 
-#: Every study of the book, by name.
+
+def _energy(data: str, suffix: str, label: str, penalty: float,
+            entropy: str | None) -> Study:
+    weight = {"entropy_weight": _ENTROPY_WEIGHT[data]} if entropy else {}
+    return _toy(f"{data}-energy{suffix}", label, data, _SETUP_STUDY, loss="energy",
+                gradient_penalty=penalty, entropy=entropy, **weight, **_SETUP,
+                **_TRAINING[data])
+
+
+#: Every study of the book, by name. On the grid, an ablation adds one ingredient at a time:
+#: GAN -> the energy set-up (activation, Adam's betas) -> the energy loss -> its gradient
+#: penalty -> an entropy term.
 STUDIES: dict[str, Study] = {
     study.name: study
     for study in (
-        _toy("ring8-gan", "GAN", "ring8", **_TOY),
-        _toy("ring8-pacgan2", "PacGAN2", "ring8", pack=2, **_TOY),
-        _toy("grid25-gan", "GAN", "grid25", **_TOY),
-        _toy("grid25-pacgan4", "PacGAN4", "grid25", pack=4, **_TOY),
+        _toy("ring8-gan", "GAN", "ring8", **_TRAINING["ring8"]),
+        _toy("ring8-pacgan2", "PacGAN2", "ring8", pack=2, **_TRAINING["ring8"]),
+        _toy("grid25-gan", "GAN", "grid25", **_TRAINING["grid25"]),
+        _toy("grid25-pacgan4", "PacGAN4", "grid25", pack=4, **_TRAINING["grid25"]),
+        _toy("grid25-gan-setup", "GAN, energy set-up", "grid25", _SETUP_STUDY, **_SETUP,
+             **_TRAINING["grid25"]),
+        _energy("grid25", "-nopenalty", "energy, no penalty", 0.0, None),
         *(
-            _toy(f"{data}-energy{suffix}", label, data, _ENERGY_STUDY, entropy=entropy,
-                 **_ENERGY)
+            _energy(data, suffix, label, 0.1, entropy)
             for data in ("ring8", "grid25")
             for suffix, label, entropy in (
                 ("", "energy, no entropy term", None),
@@ -117,7 +162,8 @@ def build_networks(study: Study, seeds: list[int]) -> tuple[EnsembleMLP, Ensembl
     dim = DATASETS[study.data].dim
     c = study.config
     generator = EnsembleMLP(seeds, [c.latent_dim, *study.hidden, dim], study.activation)
-    discriminator = EnsembleMLP([10_000 + s for s in seeds], [c.pack * dim, *study.hidden, 1],
+    d_hidden = study.hidden if study.d_hidden is None else study.d_hidden
+    discriminator = EnsembleMLP([10_000 + s for s in seeds], [c.pack * dim, *d_hidden, 1],
                                 study.d_activation or study.activation)
     return generator, discriminator
 
@@ -139,40 +185,151 @@ def build_aux(study: Study, seeds: list[int]) -> EnsembleMLP | None:
 
 
 def evaluate(generator: EnsembleMLP, study: Study, seeds: list[int]) -> list[dict[str, Any]]:
-    """Score ``n_eval`` samples of every model (noise seeded by 20,000 + its seed)."""
+    """Score ``n_eval`` samples of every model (noise seeded by 20,000 + its seed).
+
+    A model whose samples are not finite (its training diverged) scores 0 modes, 0 high
+    quality and an undefined reverse KL, and its row says ``"diverged": True``.
+    """
     data = DATASETS[study.data]
     rows = []
     with torch.no_grad():
         for e, seed in enumerate(seeds):
             g = torch.Generator().manual_seed(20_000 + seed)
             z = torch.randn(study.n_eval, study.config.latent_dim, generator=g)
-            samples = generator.member(e)(z.to(generator.weights[0].device))
-            rows.append({"seed": seed, **mode_stats(samples.cpu(), data.centers, data.std)})
+            samples = generator.member(e)(z.to(generator.weights[0].device)).cpu()
+            if torch.isfinite(samples).all():
+                rows.append({"seed": seed, **mode_stats(samples, data.centers, data.std)})
+            else:
+                rows.append({"seed": seed, "modes": 0, "high_quality": 0.0,
+                             "reverse_kl": math.nan, "diverged": True})
     return rows
 
 
+def digest(network: EnsembleMLP, e: int) -> str:
+    """A digest of the weights of model ``e`` of an ensemble (16 hex digits)."""
+    h = hashlib.sha256()
+    for p in network.parameters():
+        h.update(p[e].detach().cpu().contiguous().numpy().tobytes())
+    return h.hexdigest()[:16]
+
+
+def _digests(generator: EnsembleMLP, discriminator: EnsembleMLP, seeds: list[int]
+             ) -> dict[str, str]:
+    return {str(s): digest(generator, e) + digest(discriminator, e) for e, s in enumerate(seeds)}
+
+
+def _check_seeds(study: Study, seeds: list[int] | None) -> list[int]:
+    if not isinstance(study, Study):
+        raise TypeError(f"study must be a Study, got {type(study).__name__}")
+    seeds = list(study.seeds if seeds is None else seeds)
+    if not seeds or not set(seeds) <= set(study.seeds) or len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be distinct seeds among the study's {study.seeds}, "
+                         f"got {seeds}")
+    return seeds
+
+
 def run_study(study: Study, seeds: list[int] | None = None,
-              progress: bool | None = None) -> dict[str, Any]:
+              progress: bool | None = None, stop_after: int | None = None) -> dict[str, Any]:
     """Train and score ``seeds`` (all of the study's by default) together; the results.
 
+    Args:
+        study: the study.
+        seeds: some of its seeds (default: all).
+        progress: a progress bar (default: unless ``GANBOOK_PROGRESS=0``).
+        stop_after: train only the first updates (the schedule stays the full one's).
+
     Returns:
-        A dict with ``rows`` (one per seed: seed, modes, high_quality, reverse_kl) and
-        ``seconds`` (the whole training and scoring).
+        A dict with ``rows`` (one per seed: seed, modes, high_quality, reverse_kl),
+        ``seconds`` (the whole training and scoring), ``prefix_digests`` and
+        ``final_digests`` (seed -> digest of its generator's and discriminator's weights
+        after :data:`PREFIX` updates and at the end) and ``networks`` (the trained
+        generator and discriminator ensembles).
     """
-    seeds = list(study.seeds if seeds is None else seeds)
-    if not set(seeds) <= set(study.seeds):
-        raise ValueError(f"seeds must be among the study's {study.seeds}, got {seeds}")
+    seeds = _check_seeds(study, seeds)
     start = time.perf_counter()
     generator, discriminator = build_networks(study, seeds)
     aux = build_aux(study, seeds)
-    train_gan(generator, discriminator, DATASETS[study.data].sample, study.config, seeds,
-              progress=progress, aux=aux)
+    prefix = min(PREFIX, study.config.steps)
+    history = train_gan(
+        generator, discriminator, DATASETS[study.data].sample, study.config, seeds,
+        progress=progress, aux=aux, stop_after=stop_after, snapshot_steps=[prefix],
+        snapshot=lambda g, d: _digests(g, d, seeds))
     rows = evaluate(generator, study, seeds)
-    return {"rows": rows, "seconds": time.perf_counter() - start}
+    return {"rows": rows, "seconds": time.perf_counter() - start,
+            "prefix_digests": history.snapshots.get(prefix),
+            "final_digests": _digests(generator, discriminator, seeds),
+            "networks": (generator, discriminator)}
+
+
+def check_prefix(name: str, seed: int = 0, directory: Path | None = None) -> dict[str, Any]:
+    """Re-train the first :data:`PREFIX` updates of one seed and compare with the store.
+
+    Returns:
+        ``{"live": digest, "stored": digest, "match": bool}``.
+    """
+    stored = load(name, directory)
+    study = STUDIES[name]
+    seed = integer("seed", seed, minimum=0)
+    _check_seeds(study, [seed])
+    prefix = min(PREFIX, study.config.steps)
+    live = run_study(study, [seed], progress=False, stop_after=prefix)["prefix_digests"]
+    return {"live": live[str(seed)], "stored": stored["prefix_digests"][str(seed)],
+            "match": live[str(seed)] == stored["prefix_digests"][str(seed)]}
+
+
+def live_check(name: str, seed: int = 0, directory: Path | None = None) -> bool:
+    """The live check of a stored study, for a chapter: two exact comparisons.
+
+    1. The stored final weights of ``seed``, scored here, give its stored row.
+    2. The first :data:`PREFIX` updates of ``seed``, re-trained here, give the stored digest
+       of the weights at that point: the code still trains as it did.
+
+    Both use :func:`ganbook.seed.check_reproduced`: on the reference platform a difference
+    fails; elsewhere it is printed with its reason. Prints one line; returns whether both
+    comparisons held.
+    """
+    stored = load(name, directory)
+    study = STUDIES[name]
+    generator, _ = load_networks(name, [seed], directory)
+    (row,) = evaluate(generator, study, [seed])
+    (stored_row,) = [r for r in stored["rows"] if r["seed"] == seed]
+    same_row = check_reproduced(f"{name}, seed {seed}, its stored weights scored",
+                                json.dumps(row, sort_keys=True),
+                                json.dumps(stored_row, sort_keys=True))
+    prefix = check_prefix(name, seed, directory)
+    same_prefix = check_reproduced(
+        f"{name}, seed {seed}, weights after {stored['prefix']} updates re-trained",
+        prefix["live"], prefix["stored"])
+    if same_row and same_prefix:
+        print(f"{name}, seed {seed}: the stored weights score as stored, and the first "
+              f"{stored['prefix']} updates re-trained here give the stored weights")
+    return same_row and same_prefix
+
+
+def load_networks(name: str, seeds: list[int] | None = None,
+                  directory: Path | None = None) -> tuple[EnsembleMLP, EnsembleMLP]:
+    """The stored final generator and discriminator (energy) of study ``name``.
+
+    Returns ensembles holding ``seeds`` (default: all the study's), in that order, on the
+    CPU; ``ensemble.member(e)`` is model ``e`` as a plain network.
+    """
+    load(name, directory)  # raises if missing or stale
+    study = STUDIES[name]
+    seeds = _check_seeds(study, seeds)
+    state = torch.load(path_of(name, directory, ".pt"), map_location="cpu", weights_only=True)
+    index = [list(study.seeds).index(s) for s in seeds]
+    generator, discriminator = build_networks(study, seeds)
+    with torch.no_grad():
+        for net, key in ((generator, "generator"), (discriminator, "discriminator")):
+            for pname, p in net.named_parameters():
+                p.copy_(state[key][pname][index])
+    return generator, discriminator
 
 
 def summary(rows: list[dict[str, Any]]) -> dict[str, tuple[float, float]]:
     """Mean and standard error of every metric over the seeds."""
+    if not rows:
+        raise ValueError("rows must hold at least one row")
     out = {}
     for key in ("modes", "high_quality", "reverse_kl"):
         values = torch.tensor([float(r[key]) for r in rows], dtype=torch.float64)
@@ -181,60 +338,145 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, tuple[float, float]]:
     return out
 
 
-def path_of(name: str, directory: Path = RESULTS) -> Path:
-    return Path(directory) / f"{name}.json"
+def path_of(name: str, directory: Path | None = None, suffix: str = ".json") -> Path:
+    return Path(RESULTS if directory is None else directory) / f"{name}{suffix}"
 
 
-def load(name: str, directory: Path = RESULTS) -> dict[str, Any]:
-    """The stored results of study ``name``; ValueError if missing or stale."""
+def _read(path: Path) -> dict[str, Any] | None:
+    """The stored record at ``path``, or ``None`` if it is missing or unreadable."""
+    try:
+        record = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def is_current(name: str, directory: Path | None = None) -> bool:
+    """Whether study ``name`` is stored, readable, with its weights, and matches its study."""
+    record = _read(path_of(name, directory))
+    return (record is not None and record.get("fingerprint") == STUDIES[name].fingerprint()
+            and path_of(name, directory, ".pt").exists())
+
+
+def load(name: str, directory: Path | None = None) -> dict[str, Any]:
+    """The stored results of study ``name``; ValueError if missing, unreadable or stale."""
     if name not in STUDIES:
         raise ValueError(f"name must be one of {sorted(STUDIES)}, got {name!r}")
     path = path_of(name, directory)
     if not path.exists():
         raise ValueError(f"no stored results for {name}: run `make experiments` ({path})")
-    stored = json.loads(path.read_text())
-    if stored["fingerprint"] != STUDIES[name].fingerprint():
+    stored = _read(path)
+    if stored is None:
+        raise ValueError(f"{path} is unreadable (truncated?): run `make experiments`")
+    if stored.get("fingerprint") != STUDIES[name].fingerprint():
         raise ValueError(f"{path} is stale (the study changed): run `make experiments`")
     return stored
 
 
-def main(argv: list[str] | None = None) -> int:
-    import ganbook
+def _write_atomically(path: Path, write) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
 
+
+def run_and_store(name: str, directory: Path | None = None, position: int = 0) -> float:
+    """Run study ``name`` and store its JSON and weights; the seconds it took."""
+    import ganbook
+    from ganbook.seed import platform_record, set_seed
+
+    set_seed(0)
+    study = STUDIES[name]
+    os.environ.setdefault("GANBOOK_PROGRESS", "1")
+    os.environ["GANBOOK_BAR_POSITION"] = str(position)
+    os.environ["GANBOOK_BAR_LABEL"] = name
+    result = run_study(study)
+    generator, discriminator = result["networks"]
+    record = {
+        "name": name,
+        "description": study.description,
+        "fingerprint": study.fingerprint(),
+        "study": dataclasses.asdict(study),
+        "rows": result["rows"],
+        "seconds": round(result["seconds"], 1),
+        "prefix": min(PREFIX, study.config.steps),
+        "prefix_digests": result["prefix_digests"],
+        "final_digests": result["final_digests"],
+        "platform": platform_record(),
+        "versions": {"torch": torch.__version__, "ganbook": ganbook.__version__},
+    }
+    state = {"generator": {k: v.detach().cpu() for k, v in generator.state_dict().items()},
+             "discriminator": {k: v.detach().cpu()
+                               for k, v in discriminator.state_dict().items()}}
+    _write_atomically(path_of(name, directory, ".pt"), lambda p: torch.save(state, p))
+    _write_atomically(path_of(name, directory), lambda p: p.write_text(
+        json.dumps(record, indent=2, default=str) + "\n"))
+    return result["seconds"]
+
+
+def _cost(study: Study) -> float:
+    """A rough relative cost, to start the longest studies first."""
+    c = study.config
+    return c.steps * c.d_steps * (1 + (c.gradient_penalty > 0) + 0.2 * (c.entropy is not None))
+
+
+def verify(names: list[str], seed: int = 0) -> bool:
+    """Re-train ``seed`` of each study in full; compare its row and final weights."""
+    ok = True
+    for name in names:
+        stored = load(name)
+        result = run_study(STUDIES[name], [seed])
+        (row,) = result["rows"]
+        (stored_row,) = [r for r in stored["rows"] if r["seed"] == seed]
+        same = (json.dumps(row, sort_keys=True) == json.dumps(stored_row, sort_keys=True)
+                and result["final_digests"][str(seed)] == stored["final_digests"][str(seed)])
+        ok &= same
+        print(f"{name} seed {seed}: {'reproduced' if same else 'DIFFERS'} "
+              f"({result['seconds']:.0f} s)", flush=True)
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the book's studies.")
     parser.add_argument("names", nargs="*", help=f"studies to run (default: all): "
                                                  f"{', '.join(STUDIES)}")
     parser.add_argument("--force", action="store_true", help="re-run stored studies too")
-    parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the JSON")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where to write results")
+    parser.add_argument("--jobs", type=int, default=2, help="studies run side by side")
+    parser.add_argument("--verify", action="store_true",
+                        help="re-train seed 0 of each study in full and compare")
     args = parser.parse_args(argv)
     unknown = [n for n in args.names if n not in STUDIES]
     if unknown:
         parser.error(f"unknown studies {unknown}; there are {list(STUDIES)}")
-    from ganbook.seed import set_seed
-
-    set_seed(0)
+    names = args.names or list(STUDIES)
+    if args.verify:
+        return 0 if verify(names) else 1
+    todo = [n for n in names if args.force or not is_current(n, args.out)]
+    for name in sorted(set(names) - set(todo), key=names.index):
+        print(f"{name}: stored, skipped")
+    todo.sort(key=lambda n: -_cost(STUDIES[n]))
     total = time.perf_counter()
-    for name in args.names or list(STUDIES):
-        study = STUDIES[name]
-        path = path_of(name, args.out)
-        if not args.force and path.exists():
-            if json.loads(path.read_text()).get("fingerprint") == study.fingerprint():
-                print(f"{name}: stored, skipped")
-                continue
-        print(f"{name}: training {len(study.seeds)} seeds ...", flush=True)
-        result = run_study(study, progress=True)
-        record = {
-            "name": name,
-            "description": study.description,
-            "fingerprint": study.fingerprint(),
-            "study": dataclasses.asdict(study),
-            "rows": result["rows"],
-            "seconds": round(result["seconds"], 1),
-            "versions": {"torch": torch.__version__, "ganbook": ganbook.__version__},
-        }
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(record, indent=2, default=str) + "\n")
-        print(f"{name}: {result['seconds']:.0f} s, written to {path}", flush=True)
+    if args.jobs <= 1:  # in this process, one after the other
+        for name in todo:
+            seconds = run_and_store(name, args.out)
+            print(f"{name}: {seconds:.0f} s, written to {path_of(name, args.out)}", flush=True)
+    else:
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")  # fresh interpreters: the pinned path
+        with ProcessPoolExecutor(max_workers=args.jobs, mp_context=context) as pool:
+            futures = {pool.submit(run_and_store, name, args.out, i % args.jobs): name
+                       for i, name in enumerate(todo)}
+            for future in as_completed(futures):
+                name = futures[future]
+                print(f"{name}: {future.result():.0f} s, written to {path_of(name, args.out)}",
+                      flush=True)
     print(f"all studies: {time.perf_counter() - total:.0f} s")
     return 0
 

@@ -17,6 +17,7 @@ The loop returns a :class:`History`; it plots nothing.
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -28,6 +29,7 @@ from torch import nn
 
 from ganbook.energy import gradient_penalty, infogan_loss, jsd_mi_from_scores
 from ganbook.losses import get_loss
+from ganbook.validate import integer, real
 
 #: Draws ``n`` real samples, shape (n, d), with the given generator.
 Sampler = Callable[[int, torch.Generator], torch.Tensor]
@@ -36,6 +38,13 @@ Sampler = Callable[[int, torch.Generator], torch.Tensor]
 #: InfoGAN bound with an encoder aux(x) -> z, or the Deep InfoMax estimator with a
 #: statistics network aux(concat(x, z)) -> score.
 ENTROPY_TERMS = (None, "infogan", "infomax")
+
+
+#: The learning-rate schedules: constant, stepped down at milestones, cosine decay.
+SCHEDULES = ("constant", "step", "cosine")
+
+#: The optimisers: Adam (with ``betas``) or plain SGD (with ``momentum``).
+OPTIMIZERS = ("adam", "sgd")
 
 
 @dataclass(frozen=True)
@@ -47,31 +56,79 @@ class TrainConfig:
     d_steps: int = 1  # discriminator updates per generator update (k of Algorithm 1)
     batch_size: int = 64  # samples per batch, real and generated alike
     latent_dim: int = 2  # dimension of z ~ N(0, I)
-    lr_d: float = 1e-3  # Adam's learning rate for the discriminator
-    lr_g: float = 1e-3  # Adam's learning rate for the generator
+    lr_d: float = 1e-3  # the discriminator's (base) learning rate
+    lr_g: float = 1e-3  # the generator's (base) learning rate
     betas: tuple[float, float] = (0.5, 0.999)  # Adam's betas (Radford et al. 2016)
     pack: int = 1  # PacGAN's packing degree: the discriminator judges `pack` samples at once
     log_every: int = 10  # record the history every `log_every` generator updates
     gradient_penalty: float = 0.0  # lambda of E||grad_x D(x)||^2 on real samples (eq. 15)
     entropy: str | None = None  # the generator's entropy term: None, "infogan" or "infomax"
     entropy_weight: float = 1.0  # its weight in the generator's loss
+    schedule: str = "constant"  # the learning rates' schedule: one of SCHEDULES
+    milestones: tuple[int, ...] = ()  # "step": generator updates after which the rate drops
+    lr_factors: tuple[float, ...] = ()  # "step": the base rate's factor after each milestone
+    final_lr_factor: float = 0.0  # "cosine": the factor the rate decays to at the last step
+    optimizer: str = "adam"  # one of OPTIMIZERS
+    momentum: float = 0.0  # SGD's momentum
 
     def __post_init__(self) -> None:
         get_loss(self.loss)  # validates the name
         for name in ("steps", "d_steps", "batch_size", "latent_dim", "pack", "log_every"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
+            object.__setattr__(self, name, integer(name, getattr(self, name), minimum=1))
         if self.batch_size % self.pack:
             raise ValueError(f"batch_size ({self.batch_size}) must be a multiple of pack "
                              f"({self.pack})")
         for name in ("lr_d", "lr_g"):
-            if not getattr(self, name) > 0:
-                raise ValueError(f"{name} must be positive, got {getattr(self, name)!r}")
-        if not self.gradient_penalty >= 0 or not self.entropy_weight >= 0:
-            raise ValueError("gradient_penalty and entropy_weight must be non-negative")
+            object.__setattr__(self, name, real(name, getattr(self, name), positive=True))
+        if not isinstance(self.betas, (tuple, list)) or len(self.betas) != 2:
+            raise ValueError(f"betas must be two numbers in [0, 1), got {self.betas!r}")
+        object.__setattr__(self, "betas", tuple(
+            real(f"betas[{i}]", b, nonnegative=True, below=1.0)
+            for i, b in enumerate(self.betas)))
+        for name in ("gradient_penalty", "entropy_weight", "momentum"):
+            object.__setattr__(self, name, real(name, getattr(self, name), nonnegative=True))
+        if self.momentum >= 1:
+            raise ValueError(f"momentum must be below 1, got {self.momentum}")
         if self.entropy not in ENTROPY_TERMS:
             raise ValueError(f"entropy must be one of {ENTROPY_TERMS}, got {self.entropy!r}")
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {self.optimizer!r}")
+        if self.schedule not in SCHEDULES:
+            raise ValueError(f"schedule must be one of {SCHEDULES}, got {self.schedule!r}")
+        milestones = tuple(integer("milestones", m, minimum=1, maximum=self.steps - 1)
+                           for m in self.milestones)
+        factors = tuple(real("lr_factors", f, positive=True) for f in self.lr_factors)
+        if list(milestones) != sorted(set(milestones)):
+            raise ValueError(f"milestones must increase, got {milestones}")
+        if len(factors) != len(milestones):
+            raise ValueError(f"lr_factors must have one factor per milestone: "
+                             f"{len(milestones)} milestones, {len(factors)} factors")
+        if milestones and self.schedule != "step":
+            raise ValueError(f'milestones are for schedule="step", not {self.schedule!r}')
+        object.__setattr__(self, "milestones", milestones)
+        object.__setattr__(self, "lr_factors", factors)
+        object.__setattr__(self, "final_lr_factor", real(
+            "final_lr_factor", self.final_lr_factor, nonnegative=True, at_most=1.0))
+
+    def lr_factor(self, step: int) -> float:
+        """The factor of the base learning rates used by generator update ``step`` (1-based).
+
+        ``"constant"``: 1. ``"step"``: 1 up to the first milestone, then ``lr_factors[i]``
+        for the updates after milestone ``i``. ``"cosine"``: from 1 at the first update down
+        to ``final_lr_factor`` at the last, along half a cosine.
+        """
+        step = integer("step", step, minimum=1, maximum=self.steps)
+        if self.schedule == "step":
+            factor = 1.0
+            for milestone, f in zip(self.milestones, self.lr_factors):
+                if step > milestone:
+                    factor = f
+            return factor
+        if self.schedule == "cosine":
+            progress = (step - 1) / max(self.steps - 1, 1)
+            floor = self.final_lr_factor
+            return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress))
+        return 1.0
 
 
 @dataclass
@@ -110,6 +167,12 @@ def _gradient_norm(module: nn.Module, n_models: int) -> torch.Tensor:
     return squares.sqrt()
 
 
+def _optimizer(config: TrainConfig, params, lr: float) -> torch.optim.Optimizer:
+    if config.optimizer == "sgd":
+        return torch.optim.SGD(params, lr=lr, momentum=config.momentum)
+    return torch.optim.Adam(params, lr=lr, betas=config.betas)
+
+
 def _progress(total: int, enabled: bool | None):
     if enabled is None:
         enabled = os.environ.get("GANBOOK_PROGRESS", "1") != "0"
@@ -117,7 +180,9 @@ def _progress(total: int, enabled: bool | None):
         return None
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, leave=False)
+    # A study run by `make experiments` names its bar and keeps to its own line.
+    return tqdm(total=total, leave=False, desc=os.environ.get("GANBOOK_BAR_LABEL"),
+                position=int(os.environ.get("GANBOOK_BAR_POSITION", "0")))
 
 
 def train_gan(
@@ -131,6 +196,7 @@ def train_gan(
     snapshot_steps: Sequence[int] = (),
     progress: bool | None = None,
     aux: nn.Module | None = None,
+    stop_after: int | None = None,
 ) -> History:
     """Train ``generator`` against ``discriminator`` and return the history.
 
@@ -151,6 +217,9 @@ def train_gan(
             (E, B, d) -> (E, B, latent_dim) for ``"infogan"``, a statistics network
             (E, B, d + latent_dim) -> (E, B, 1) for ``"infomax"``. It is trained with the
             generator, on the generator's loss, with the generator's learning rate.
+        stop_after: stop after this many generator updates (default: ``config.steps``),
+            with the learning rates the full schedule gives them: the first updates of a
+            long training, exactly (the live checks of the stored studies use it).
 
     Returns:
         A :class:`History` with ``d_loss``, ``g_loss``, ``g_grad_norm`` (the norm of the
@@ -175,9 +244,11 @@ def train_gan(
     device = next(generator.parameters()).device
     n_models, batch = len(seeds), config.batch_size
     rngs = [torch.Generator().manual_seed(s) for s in seeds]
-    opt_d = torch.optim.Adam(discriminator.parameters(), lr=config.lr_d, betas=config.betas)
+    last = config.steps if stop_after is None else integer(
+        "stop_after", stop_after, minimum=1, maximum=config.steps)
     g_params = list(generator.parameters()) + (list(aux.parameters()) if aux else [])
-    opt_g = torch.optim.Adam(g_params, lr=config.lr_g, betas=config.betas)
+    opt_d = _optimizer(config, discriminator.parameters(), config.lr_d)
+    opt_g = _optimizer(config, g_params, config.lr_g)
 
     def noise() -> torch.Tensor:  # (E, B, latent_dim)
         return torch.stack([torch.randn(batch, config.latent_dim, generator=g) for g in rngs]
@@ -203,9 +274,13 @@ def train_gan(
     if snapshot is not None and 0 in snapshot_steps:
         with torch.no_grad():
             history.snapshots[0] = snapshot(generator, discriminator)
-    bar = _progress(config.steps, progress)
+    bar = _progress(last, progress)
     start = time.perf_counter()
-    for step in range(1, config.steps + 1):
+    for step in range(1, last + 1):
+        factor = config.lr_factor(step)
+        for opt, base in ((opt_d, config.lr_d), (opt_g, config.lr_g)):
+            for group in opt.param_groups:
+                group["lr"] = base * factor
         for _ in range(config.d_steps):  # the discriminator, the generator frozen
             x_real = real()
             with torch.no_grad():
@@ -228,7 +303,7 @@ def train_gan(
         g_parts["loss"].sum().backward()
         opt_g.step()
         opt_d.zero_grad(set_to_none=True)
-        if step % config.log_every == 0 or step == config.steps:
+        if step % config.log_every == 0 or step == last:
             row = {"d_loss": d_parts["loss"], "g_loss": g_parts["loss"],
                    "g_grad_norm": _gradient_norm(generator, n_models)}
             row.update({k: v for k, v in {**d_parts, **g_parts}.items() if k != "loss"})
