@@ -1,10 +1,13 @@
 """ganbook.digits: the data, its split, and the classifier."""
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 
-from ganbook.digits import accuracy, load_digits, scale, train_classifier, unscale
+from ganbook.digits import Digits, accuracy, load_digits, scale, train_classifier, unscale
+
+NAN, INF = float("nan"), float("inf")
 
 
 @pytest.fixture(scope="module")
@@ -52,5 +55,101 @@ def test_bad_arguments(digits):
         train_classifier(digits.x_train[:, :10], digits.y_train)
     with pytest.raises(ValueError, match="y must be an int64 tensor"):
         train_classifier(digits.x_train, digits.y_train.float())
-    with pytest.raises(ValueError, match="steps must be a positive int"):
+    with pytest.raises(ValueError, match="steps must be at least 1"):
         train_classifier(digits.x_train, digits.y_train, steps=0)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, name",
+    [
+        ({"x": "images"}, TypeError, "x"),
+        ({"x": "int"}, TypeError, "x"),
+        ({"x": "nan"}, ValueError, "x"),
+        ({"x": "inf"}, ValueError, "x"),
+        ({"x": "empty"}, ValueError, "x"),
+        ({"x": "narrow"}, ValueError, "x"),
+        ({"y": "float"}, ValueError, "y"),
+        ({"y": "short"}, ValueError, "y"),
+        ({"y": "ten"}, ValueError, "y"),
+        ({"y": "negative"}, ValueError, "y"),
+        ({"loss": None}, TypeError, "loss"),
+        ({"hidden": 128}, TypeError, "hidden"),
+        ({"hidden": (0,)}, ValueError, "hidden"),
+        ({"hidden": (1.5,)}, TypeError, "hidden"),
+        ({"steps": 0}, ValueError, "steps"),
+        ({"steps": 2.5}, TypeError, "steps"),
+        ({"steps": True}, TypeError, "steps"),
+        ({"steps": "10"}, TypeError, "steps"),
+        ({"batch_size": 0}, ValueError, "batch_size"),
+        ({"batch_size": 64.0}, TypeError, "batch_size"),
+        ({"lr": NAN}, ValueError, "lr"),
+        ({"lr": INF}, ValueError, "lr"),
+        ({"lr": 0.0}, ValueError, "lr"),
+        ({"lr": -1e-3}, ValueError, "lr"),
+        ({"lr": "1e-3"}, TypeError, "lr"),
+        ({"seed": -1}, ValueError, "seed"),
+        ({"seed": 1.0}, TypeError, "seed"),
+        ({"seed": None}, TypeError, "seed"),
+    ],
+)
+def test_train_classifier_names_the_bad_argument(digits, kwargs, error, name):
+    x, y = digits.x_train[:100], digits.y_train[:100]
+    # a bad x or y is named in the parameters, made here (the fixture is not there yet)
+    bad_x = {"images": x.numpy(), "int": x.long(), "nan": x.clone().fill_(NAN),
+             "inf": x.clone().fill_(INF), "empty": x[:0], "narrow": x[:, :10]}
+    bad_y = {"float": y.float(), "short": y[:50], "ten": y.clone().fill_(10),
+             "negative": y.clone().fill_(-1)}
+    arguments = {"x": x, "y": y, "steps": 1, **kwargs}
+    if "x" in kwargs:  # the name of a bad x
+        arguments["x"] = bad_x[kwargs["x"]]
+    if "y" in kwargs:
+        arguments["y"] = bad_y[kwargs["y"]]
+    with pytest.raises(error, match=rf"^{name}\b"):
+        train_classifier(**arguments)
+
+
+@pytest.mark.parametrize(
+    "call, error, name",
+    [
+        (lambda: load_digits(test_fraction=1.5), ValueError, "test_fraction"),
+        (lambda: load_digits(test_fraction=0.0), ValueError, "test_fraction"),
+        (lambda: load_digits(test_fraction=1), ValueError, "test_fraction"),
+        (lambda: load_digits(test_fraction=NAN), ValueError, "test_fraction"),
+        (lambda: load_digits(test_fraction=True), TypeError, "test_fraction"),
+        (lambda: load_digits(test_fraction="0.25"), TypeError, "test_fraction"),
+        (lambda: load_digits(seed=-1), ValueError, "seed"),
+        (lambda: load_digits(seed=0.5), TypeError, "seed"),
+        (lambda: scale("pixels"), TypeError, "pixels"),
+        (lambda: scale(torch.tensor([NAN])), ValueError, "pixels"),
+        (lambda: unscale(torch.tensor([INF])), ValueError, "x"),
+    ],
+)
+def test_bad_input_names_the_argument(call, error, name):
+    with pytest.raises(error, match=rf"^{name}\b"):
+        call()
+
+
+def test_accuracy_and_digits_reject_bad_input(digits):
+    model = torch.nn.Linear(64, 10)
+    with pytest.raises(TypeError, match="^model"):
+        accuracy(None, digits.x_test, digits.y_test)
+    with pytest.raises(ValueError, match="^x"):
+        accuracy(model, digits.x_test[:0], digits.y_test[:0])
+    with pytest.raises(ValueError, match="^y"):
+        accuracy(model, digits.x_test, digits.y_test[:10])
+    with pytest.raises(ValueError, match="^y_train"):
+        Digits(digits.x_train, digits.y_train.float(), digits.x_test, digits.y_test)
+    with pytest.raises(ValueError, match="^x_test"):
+        Digits(digits.x_train, digits.y_train, digits.x_test[:, :8], digits.y_test)
+
+
+def test_numpy_scalars_and_integer_pixels_are_accepted(digits):
+    x, y = digits.x_train[:200], digits.y_train[:200]
+    _, expected = train_classifier(x, y, steps=3, batch_size=32, lr=1e-3, seed=1)
+    _, got = train_classifier(x, y, hidden=(np.int64(128),), steps=np.int64(3),
+                              batch_size=np.int32(32), lr=np.float64(1e-3), seed=np.int64(1))
+    assert got == expected
+    again = load_digits(np.float64(0.25), np.int64(0))
+    assert torch.equal(again.x_test, digits.x_test)
+    pixels = torch.arange(17)
+    assert torch.equal(scale(pixels), scale(pixels.to(torch.get_default_dtype())))

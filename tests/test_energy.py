@@ -1,9 +1,26 @@
 """ganbook.energy: the gradient penalty on critics whose gradient is known; the MI losses."""
 
+import numpy as np
 import pytest
 import torch
 
-from ganbook.energy import gradient_penalty, infogan_loss, mutual_information_jsd, shuffle
+from ganbook.energy import (
+    gradient_penalty,
+    infogan_loss,
+    jsd_mi_from_scores,
+    mutual_information_jsd,
+    shuffle,
+)
+
+NAN, INF = float("nan"), float("inf")
+
+
+def bowl(x):
+    return 0.5 * x.pow(2).flatten(1).sum(1)
+
+
+def pairs(x, z):
+    return (x * z).sum(1)
 
 
 def test_gradient_penalty_of_a_linear_critic_is_the_squared_slope():
@@ -68,3 +85,58 @@ def test_bad_input():
         infogan_loss(torch.zeros(3, 2), torch.zeros(3, 3))
     with pytest.raises(ValueError, match="x and z must have the same number of rows"):
         mutual_information_jsd(lambda x, z: x.sum(1), torch.zeros(3, 1), torch.zeros(4, 1))
+
+
+@pytest.mark.parametrize(
+    "call, error, name",
+    [
+        (lambda: gradient_penalty(None, torch.ones(3, 2)), TypeError, "energy"),
+        (lambda: gradient_penalty(bowl, torch.ones(3, 2), sample_dims=0), ValueError,
+         "sample_dims"),
+        (lambda: gradient_penalty(bowl, torch.ones(3, 2), sample_dims=1.0), TypeError,
+         "sample_dims"),
+        (lambda: gradient_penalty(bowl, torch.ones(3, 2), sample_dims=True), TypeError,
+         "sample_dims"),
+        (lambda: gradient_penalty(bowl, torch.ones(3, 2), sample_dims=2), ValueError, "x"),
+        (lambda: gradient_penalty(bowl, torch.tensor([[NAN, 0.0]])), ValueError, "x"),
+        (lambda: gradient_penalty(bowl, torch.tensor([[INF, 0.0]])), ValueError, "x"),
+        (lambda: gradient_penalty(bowl, torch.ones(0, 2)), ValueError, "x"),
+        (lambda: gradient_penalty(bowl, torch.ones(3, 2, dtype=torch.int64)), ValueError, "x"),
+        (lambda: infogan_loss(torch.ones(3, 2), torch.ones(3, 2), sample_dims=0), ValueError,
+         "sample_dims"),
+        (lambda: infogan_loss(torch.ones(3, 2), torch.ones(3, 2), sample_dims="1"), TypeError,
+         "sample_dims"),
+        (lambda: infogan_loss(torch.ones(3, 2), torch.ones(3, 2), sample_dims=2), ValueError,
+         "z"),
+        (lambda: infogan_loss(torch.ones(0, 2), torch.ones(0, 2)), ValueError, "z"),
+        (lambda: infogan_loss(torch.ones(3, 2, dtype=torch.int64), torch.ones(3, 2)),
+         TypeError, "z"),
+        (lambda: infogan_loss(torch.ones(3, 2), [[1.0, 1.0]] * 3), TypeError,
+         "z_reconstructed"),
+        (lambda: shuffle([1.0, 2.0]), TypeError, "z"),
+        (lambda: shuffle(torch.tensor(1.0)), TypeError, "z"),
+        (lambda: jsd_mi_from_scores(torch.ones(3, dtype=torch.int64), torch.ones(3)), TypeError,
+         "joint"),
+        (lambda: jsd_mi_from_scores(torch.ones(3), torch.ones(0)), ValueError, "marginal"),
+        (lambda: jsd_mi_from_scores(torch.ones(2, 3), torch.ones(3, 3)), ValueError, "joint"),
+        (lambda: mutual_information_jsd(None, torch.ones(3, 1), torch.ones(3, 1)), TypeError,
+         "statistics"),
+        (lambda: mutual_information_jsd(pairs, [[1.0]] * 3, torch.ones(3, 1)), TypeError, "x"),
+        (lambda: mutual_information_jsd(pairs, torch.ones(3, 1), torch.ones(0, 1)), ValueError,
+         "z"),
+    ],
+)
+def test_bad_input_names_the_argument(call, error, name):
+    with pytest.raises(error, match=rf"^{name}\b"):
+        call()
+
+
+def test_numpy_scalars_are_accepted():
+    x = torch.randn(6, 2, 3, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    def per_model(x):  # (models, n, d) -> (models, n)
+        return 0.5 * x.pow(2).sum(-1)
+
+    assert torch.equal(gradient_penalty(per_model, x, sample_dims=np.int64(2)),
+                       gradient_penalty(per_model, x, sample_dims=2))
+    assert torch.equal(infogan_loss(x, x + 1, sample_dims=np.int64(2)),
+                       infogan_loss(x, x + 1, sample_dims=2))

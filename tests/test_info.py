@@ -102,10 +102,10 @@ def test_sum_tolerance_is_one_in_a_million():
 def test_entropy_rejects_bad_dim_and_base():
     with pytest.raises(ValueError, match="dim=2 is out of range"):
         entropy([[0.5, 0.5]], dim=2)
-    with pytest.raises(ValueError, match="dim must be an int"):
+    with pytest.raises(TypeError, match="dim must be an int"):
         entropy([0.5, 0.5], dim=0.5)
     for base in (1, 0, -2, float("nan"), "2"):
-        with pytest.raises(ValueError, match="base must be"):
+        with pytest.raises((ValueError, TypeError), match="base must be"):
             entropy([0.5, 0.5], base=base)
 
 
@@ -240,5 +240,68 @@ def test_binary_cross_entropy_rejects_bad_input():
         binary_cross_entropy([1.0], [1.5])
     with pytest.raises(ValueError, match="target has a negative entry"):
         binary_cross_entropy([-1.0], logits=[0.0])
-    with pytest.raises(ValueError, match="logits contains NaN"):
+    with pytest.raises(ValueError, match="logits must be finite"):
         binary_cross_entropy([1.0], logits=[math.nan])
+
+
+# Bad input names the argument; NumPy scalars are numbers ------------------------------------
+
+NAN, INF = float("nan"), float("inf")
+HALF = [0.5, 0.5]
+
+
+@pytest.mark.parametrize(
+    "call, error, name",
+    [
+        (lambda: entropy(HALF, dim=0.5), TypeError, "dim"),
+        (lambda: entropy(HALF, dim=True), TypeError, "dim"),
+        (lambda: entropy(HALF, dim="0"), TypeError, "dim"),
+        (lambda: entropy([HALF], dim=2), ValueError, "dim"),
+        (lambda: kl_divergence(HALF, HALF, dim=-2), ValueError, "dim"),
+        (lambda: entropy(HALF, base=NAN), ValueError, "base"),
+        (lambda: entropy(HALF, base=INF), ValueError, "base"),
+        (lambda: entropy(HALF, base=0), ValueError, "base"),
+        (lambda: entropy(HALF, base=-2.0), ValueError, "base"),
+        (lambda: entropy(HALF, base=1), ValueError, "base"),
+        (lambda: entropy(HALF, base="2"), TypeError, "base"),
+        (lambda: entropy(HALF, base=True), TypeError, "base"),
+        (lambda: self_information(0.5, base=INF), ValueError, "base"),
+        (lambda: binary_entropy(0.5, base=NAN), ValueError, "base"),
+        (lambda: js_divergence(HALF, HALF, base=1.0), ValueError, "base"),
+        (lambda: cross_entropy(HALF, HALF, base="e"), TypeError, "base"),
+        (lambda: entropy([]), ValueError, "p"),
+        (lambda: entropy([NAN, 1.0]), ValueError, "p"),
+        (lambda: entropy([INF, 0.0]), ValueError, "p"),
+        (lambda: entropy([0.5, 0.6]), ValueError, "p"),
+        (lambda: entropy("p"), ValueError, "p"),
+        (lambda: self_information([-INF]), ValueError, "p"),
+        (lambda: kl_divergence(HALF, [NAN, 0.5]), ValueError, "q"),
+        (lambda: kl_divergence(HALF, []), ValueError, "q"),
+        (lambda: binary_cross_entropy([NAN], prob=[0.5]), ValueError, "target"),
+        (lambda: binary_cross_entropy([1.0], prob=[INF]), ValueError, "prob"),
+        (lambda: binary_cross_entropy([1.0], logits=[NAN]), ValueError, "logits"),
+        (lambda: binary_cross_entropy([1.0], logits=[INF]), ValueError, "logits"),
+        (lambda: binary_cross_entropy([1.0], logits=[-INF]), ValueError, "logits"),
+        (lambda: binary_cross_entropy([1.0], logits=[]), ValueError, "logits"),
+    ],
+)
+def test_bad_input_names_the_argument(call, error, name):
+    with pytest.raises(error, match=rf"^{name}\b"):
+        call()
+
+
+def test_numpy_scalars_are_accepted():
+    p = random_distributions(3, 4, seed=9)
+    assert torch.equal(entropy(p, dim=np.int64(-1), base=np.int64(2)), entropy(p, base=2))
+    assert torch.equal(entropy(p.T, dim=np.int32(0)), entropy(p.T, dim=0))
+    assert torch.equal(kl_divergence(p, p.flip(0), base=np.float32(2.0)),
+                       kl_divergence(p, p.flip(0), base=2.0))
+    assert torch.equal(self_information(p, base=np.float64(10)), self_information(p, base=10))
+
+
+def test_integer_tensors_are_converted_not_truncated():
+    labels = torch.tensor([[0, 1], [1, 0]])
+    assert torch.equal(cross_entropy(labels, [[0.25, 0.75], [0.5, 0.5]]),
+                       cross_entropy(labels.double(), [[0.25, 0.75], [0.5, 0.5]]))
+    assert torch.equal(binary_cross_entropy(torch.tensor([1, 0]), logits=torch.tensor([2, -1])),
+                       binary_cross_entropy([1.0, 0.0], logits=[2.0, -1.0]))

@@ -4,8 +4,16 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from ganbook.losses import (GAN_LOSSES, discriminator_cross_entropy, generator_minimax,
-                            generator_nonsaturating, get_loss)
+from ganbook.losses import (
+    GAN_LOSSES,
+    GANLoss,
+    discriminator_cross_entropy,
+    energy_contrast,
+    generator_energy,
+    generator_minimax,
+    generator_nonsaturating,
+    get_loss,
+)
 
 
 def logits(*shape, seed=0):
@@ -60,3 +68,38 @@ def test_registry_and_bad_input():
         generator_minimax(torch.tensor([1, 2]))
     with pytest.raises(ValueError, match="real_logits must have a non-empty batch"):
         discriminator_cross_entropy(torch.tensor(1.0), torch.ones(3))
+
+
+@pytest.mark.parametrize(
+    "call, error, name",
+    [
+        (lambda: discriminator_cross_entropy([1.0], torch.ones(3)), ValueError, "real_logits"),
+        (lambda: discriminator_cross_entropy(torch.ones(3), torch.ones(3, dtype=torch.int64)),
+         ValueError, "fake_logits"),
+        (lambda: discriminator_cross_entropy(torch.ones(0), torch.ones(3)), ValueError,
+         "real_logits"),
+        (lambda: discriminator_cross_entropy(torch.ones(2, 0), torch.ones(2, 3)), ValueError,
+         "real_logits"),
+        (lambda: discriminator_cross_entropy(torch.ones(2, 3), torch.ones(3, 3)), ValueError,
+         "real_logits"),
+        (lambda: generator_minimax(torch.tensor(1.0)), ValueError, "fake_logits"),
+        (lambda: generator_nonsaturating("logits"), ValueError, "fake_logits"),
+        (lambda: energy_contrast(torch.ones(2, 3), torch.ones(4)), ValueError, "real_energy"),
+        (lambda: energy_contrast(torch.ones(3), torch.ones(0)), ValueError, "fake_energy"),
+        (lambda: generator_energy(torch.ones(3, dtype=torch.int32)), ValueError, "fake_energy"),
+        (lambda: get_loss("hinge"), ValueError, "loss"),
+        (lambda: get_loss(None), TypeError, "loss"),
+        (lambda: get_loss(["minimax"]), TypeError, "loss"),
+        (lambda: GANLoss(1, generator_minimax), TypeError, "discriminator"),
+        (lambda: GANLoss(discriminator_cross_entropy, None), TypeError, "generator"),
+    ],
+)
+def test_bad_input_names_the_argument(call, error, name):
+    with pytest.raises(error, match=rf"^{name}\b"):
+        call()
+
+
+def test_real_and_fake_batches_may_differ_in_size():
+    parts = discriminator_cross_entropy(logits(3, 16), logits(3, 8, seed=1))
+    assert parts["loss"].shape == (3,)
+    assert energy_contrast(logits(5), logits(7, seed=1))["loss"].shape == ()

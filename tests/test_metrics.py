@@ -11,6 +11,8 @@ import torch
 from ganbook.metrics import classifier_score, frechet_distance, mode_stats, parzen_log_likelihood
 from ganbook.toy import GRID25, RING8
 
+NAN, INF = float("nan"), float("inf")
+
 
 def test_samples_exactly_at_the_means():
     stats = mode_stats(RING8.centers.repeat(10, 1), RING8.centers, RING8.std)
@@ -93,12 +95,77 @@ def test_parzen_against_scipy_kde_formula():
     [
         (lambda: mode_stats(torch.zeros(5, 3), RING8.centers, 0.01), "samples must have 2 col"),
         (lambda: mode_stats(torch.zeros(0, 2), RING8.centers, 0.01), "samples must have shape"),
-        (lambda: mode_stats(torch.zeros(5, 2), RING8.centers, 0.0), "std and threshold"),
+        (lambda: mode_stats(torch.zeros(5, 2), RING8.centers, 0.0), "std must be positive"),
         (lambda: frechet_distance(torch.zeros(1, 2), torch.zeros(3, 2)), "at least two rows"),
         (lambda: parzen_log_likelihood(torch.zeros(3, 2), torch.zeros(2, 2), -1.0), "bandwidth"),
-        (lambda: classifier_score(torch.tensor([[float("nan"), 1.0]])), "probs contains NaN"),
+        (lambda: classifier_score(torch.tensor([[float("nan"), 1.0]])), "probs must be finite"),
     ],
 )
 def test_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+POINTS = torch.zeros(5, 2)
+
+
+@pytest.mark.parametrize(
+    "call, error, name",
+    [
+        (lambda: mode_stats(torch.tensor([[NAN, 0.0]]), RING8.centers, 0.01), ValueError,
+         "samples"),
+        (lambda: mode_stats(torch.tensor([[INF, 0.0]]), RING8.centers, 0.01), ValueError,
+         "samples"),
+        (lambda: mode_stats(torch.zeros(0, 2), RING8.centers, 0.01), ValueError, "samples"),
+        (lambda: mode_stats("samples", RING8.centers, 0.01), TypeError, "samples"),
+        (lambda: mode_stats(POINTS, torch.tensor([[0.0, INF]]), 0.01), ValueError, "centers"),
+        (lambda: mode_stats(POINTS, torch.zeros(0, 2), 0.01), ValueError, "centers"),
+        (lambda: mode_stats(POINTS, RING8.centers, NAN), ValueError, "std"),
+        (lambda: mode_stats(POINTS, RING8.centers, INF), ValueError, "std"),
+        (lambda: mode_stats(POINTS, RING8.centers, -0.01), ValueError, "std"),
+        (lambda: mode_stats(POINTS, RING8.centers, True), TypeError, "std"),
+        (lambda: mode_stats(POINTS, RING8.centers, "0.01"), TypeError, "std"),
+        (lambda: mode_stats(POINTS, RING8.centers, 0.01, NAN), ValueError, "threshold"),
+        (lambda: mode_stats(POINTS, RING8.centers, 0.01, INF), ValueError, "threshold"),
+        (lambda: mode_stats(POINTS, RING8.centers, 0.01, 0.0), ValueError, "threshold"),
+        (lambda: mode_stats(POINTS, RING8.centers, 0.01, -3), ValueError, "threshold"),
+        (lambda: mode_stats(POINTS, RING8.centers, 0.01, None), TypeError, "threshold"),
+        (lambda: classifier_score(torch.tensor([[INF, 0.0]])), ValueError, "probs"),
+        (lambda: classifier_score(torch.tensor([[0.5, 0.6]])), ValueError, "probs"),
+        (lambda: classifier_score(torch.tensor([[-0.5, 1.5]])), ValueError, "probs"),
+        (lambda: classifier_score(torch.zeros(0, 3)), ValueError, "probs"),
+        (lambda: frechet_distance(torch.tensor([[INF, 0.0]] * 3), POINTS), ValueError,
+         "features_a"),
+        (lambda: frechet_distance(POINTS, torch.zeros(1, 2)), ValueError, "features_b"),
+        (lambda: frechet_distance(POINTS, torch.zeros(0, 2)), ValueError, "features_b"),
+        (lambda: frechet_distance(POINTS, torch.zeros(3, 3)), ValueError, "features_b"),
+        (lambda: parzen_log_likelihood(POINTS, POINTS, NAN), ValueError, "bandwidth"),
+        (lambda: parzen_log_likelihood(POINTS, POINTS, INF), ValueError, "bandwidth"),
+        (lambda: parzen_log_likelihood(POINTS, POINTS, 0.0), ValueError, "bandwidth"),
+        (lambda: parzen_log_likelihood(POINTS, POINTS, True), TypeError, "bandwidth"),
+        (lambda: parzen_log_likelihood(POINTS, POINTS, 0.5, chunk=0), ValueError, "chunk"),
+        (lambda: parzen_log_likelihood(POINTS, POINTS, 0.5, chunk=-1), ValueError, "chunk"),
+        (lambda: parzen_log_likelihood(POINTS, POINTS, 0.5, chunk=2.5), TypeError, "chunk"),
+        (lambda: parzen_log_likelihood(POINTS, POINTS, 0.5, chunk=True), TypeError, "chunk"),
+        (lambda: parzen_log_likelihood(POINTS, torch.tensor([[NAN, 0.0]]), 0.5), ValueError,
+         "points"),
+        (lambda: parzen_log_likelihood(torch.zeros(0, 2), POINTS, 0.5), ValueError, "samples"),
+    ],
+)
+def test_bad_input_names_the_argument(call, error, name):
+    with pytest.raises(error, match=rf"^{name}\b"):
+        call()
+
+
+def test_numpy_scalars_and_integer_tensors_are_accepted():
+    g = torch.Generator().manual_seed(6)
+    s, x = torch.randn(30, 2, generator=g), torch.randn(7, 2, generator=g)
+    sigma = np.float32(0.7)
+    assert torch.equal(parzen_log_likelihood(s, x, sigma, chunk=np.int64(2)),
+                       parzen_log_likelihood(s, x, float(sigma)))
+    samples = GRID25.sample(500, g)
+    assert mode_stats(samples, GRID25.centers, np.float64(0.05), np.int64(3)) == \
+        mode_stats(samples, GRID25.centers, 0.05, 3.0)
+    integers = torch.tensor([[0, 0], [2, 2], [4, -4]])
+    assert mode_stats(integers, GRID25.centers, 0.05) == \
+        mode_stats(integers.double(), GRID25.centers, 0.05)

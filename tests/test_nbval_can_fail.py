@@ -4,6 +4,14 @@ An IPython start-up file (in a throw-away IPYTHONDIR that the kernel started by 
 inherits) replaces `ganbook.info.entropy` by a version that returns 1.01 times the true
 value, before the chapter imports it. Strict nbval on chapter 02 must then fail; the same
 command without the start-up file must pass, so the failure is the perturbation's doing.
+
+That failure could come from the chapter's asserts alone. So a second perturbation changes
+only what the chapter prints: `ganbook.info.self_information` returns 1.001 times the true
+value, which moves the printed information contents and the Monte-Carlo estimate in their
+fourth decimal but breaks no assert (the chapter asserts the contents only after rounding to
+two decimals, and the estimate within four standard errors). `--nbval-lax`, which runs the
+cells and checks no output, must pass on it, and strict `--nbval` must fail: the comparison
+of outputs itself catches a changed number.
 """
 
 import os
@@ -27,13 +35,31 @@ def _perturbed_entropy(*args, **kwargs):
 ganbook.info.entropy = _perturbed_entropy
 """
 
+#: Changes printed numbers of chapter 02 and no assert's outcome.
+PERTURB_PRINTED_ONLY = """
+import ganbook.info
 
-def run_nbval(ipython_dir: Path) -> subprocess.CompletedProcess:
+_true_self_information = ganbook.info.self_information
+
+def _perturbed_self_information(*args, **kwargs):
+    return 1.001 * _true_self_information(*args, **kwargs)
+
+ganbook.info.self_information = _perturbed_self_information
+"""
+
+
+def run_nbval(ipython_dir: Path, mode: str = "--nbval") -> subprocess.CompletedProcess:
     env = dict(os.environ, IPYTHONDIR=str(ipython_dir))
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval", "-p", "no:cacheprovider", "-q", str(CHAPTER)],
-        capture_output=True, text=True, env=env, cwd=ROOT, timeout=600,
+        [sys.executable, "-m", "pytest", mode, "-p", "no:cacheprovider", "-q", str(CHAPTER)],
+        check=False, capture_output=True, text=True, env=env, cwd=ROOT, timeout=600,
     )
+
+
+def failed_cells(result: subprocess.CompletedProcess) -> list[str]:
+    prefix = "FAILED chapters/02-entropy.ipynb::"
+    lines = result.stdout.splitlines()
+    return [line.removeprefix(prefix).split(" - ")[0] for line in lines if line.startswith(prefix)]
 
 
 @pytest.fixture
@@ -52,6 +78,15 @@ def perturbed_ipython_dir(tmp_path):
     return path
 
 
+@pytest.fixture
+def printed_only_ipython_dir(tmp_path):
+    path = tmp_path / "ipython-printed-only"
+    startup = path / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    (startup / "00-perturb-self-information.py").write_text(PERTURB_PRINTED_ONLY)
+    return path
+
+
 def test_nbval_passes_on_the_true_code(clean_ipython_dir):
     result = run_nbval(clean_ipython_dir)
     assert result.returncode == 0, result.stdout[-3000:]
@@ -63,3 +98,20 @@ def test_nbval_fails_when_entropy_is_perturbed(perturbed_ipython_dir):
     assert "failed" in result.stdout.splitlines()[-1]
     # The perturbation shows up as a changed number or a failed assert, in several cells.
     assert result.stdout.count("FAILED chapters/02-entropy.ipynb::Cell") >= 3, result.stdout[-3000:]
+
+
+def test_strict_nbval_fails_when_only_printed_output_changes(printed_only_ipython_dir):
+    # Every cell runs and every assert holds: nbval without output comparison passes.
+    lax = run_nbval(printed_only_ipython_dir, "--nbval-lax")
+    assert lax.returncode == 0, lax.stdout[-3000:]
+    assert "passed" in lax.stdout.splitlines()[-1] and "failed" not in lax.stdout.splitlines()[-1]
+
+    # The same execution, its outputs compared with the stored ones: the changed numbers fail.
+    strict = run_nbval(printed_only_ipython_dir, "--nbval")
+    assert strict.returncode == 1, strict.stdout[-3000:]
+    assert "AssertionError" not in strict.stdout, "an assert failed: not an output-only change"
+    failed = failed_cells(strict)
+    # The computer-start cell (its printed information contents) and the Monte-Carlo cell
+    # (its printed and glued estimate), each failing on outputs that differ.
+    assert len(failed) == 2, strict.stdout[-3000:]
+    assert strict.stdout.count("Cell outputs differ") == len(failed), strict.stdout[-3000:]

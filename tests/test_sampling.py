@@ -2,10 +2,13 @@
 
 import math
 
+import numpy as np
 import pytest
 import torch
 
-from ganbook.sampling import langevin, mala
+from ganbook.sampling import energy_and_grad, langevin, mala
+
+NAN, INF = float("nan"), float("inf")
 
 MU = torch.tensor([1.0, -2.0], dtype=torch.float64)
 SIGMA = torch.tensor([[1.0, 0.6], [0.6, 0.5]], dtype=torch.float64)
@@ -64,11 +67,63 @@ def test_zero_steps_and_bad_input():
     assert torch.equal(langevin(quadratic, x0, 0.1, 0), x0)
     y, rate = mala(quadratic, x0, 0.1, 0)
     assert torch.equal(y, x0) and math.isnan(rate)
-    with pytest.raises(ValueError, match="step_size must be a positive number"):
+    with pytest.raises(ValueError, match="step_size must be positive"):
         langevin(quadratic, x0, 0.0, 10)
-    with pytest.raises(ValueError, match="n_steps must be a non-negative int"):
+    with pytest.raises(ValueError, match="n_steps must be at least 0"):
         mala(quadratic, x0, 0.1, -1)
     with pytest.raises(ValueError, match="x0 must be a floating-point tensor"):
         mala(quadratic, torch.zeros(3, 2, dtype=torch.int64), 0.1, 1)
     with pytest.raises(ValueError, match="energy must return one value per sample"):
         langevin(lambda x: x.sum(), x0, 0.1, 1)
+
+
+X0 = torch.zeros(4, 2, dtype=torch.float64)
+
+
+@pytest.mark.parametrize("chain", [langevin, mala])
+@pytest.mark.parametrize(
+    "kwargs, error, name",
+    [
+        ({"energy": None}, TypeError, "energy"),
+        ({"x0": torch.tensor([[0.0, NAN]])}, ValueError, "x0"),
+        ({"x0": torch.tensor([[INF, 0.0]])}, ValueError, "x0"),
+        ({"x0": torch.zeros(0, 2)}, ValueError, "x0"),
+        ({"x0": torch.zeros(3, 0)}, ValueError, "x0"),
+        ({"x0": torch.zeros(3, 2, dtype=torch.int64)}, ValueError, "x0"),
+        ({"x0": [[0.0, 0.0]]}, ValueError, "x0"),
+        ({"step_size": NAN}, ValueError, "step_size"),
+        ({"step_size": INF}, ValueError, "step_size"),
+        ({"step_size": 0.0}, ValueError, "step_size"),
+        ({"step_size": -0.1}, ValueError, "step_size"),
+        ({"step_size": True}, TypeError, "step_size"),
+        ({"step_size": "0.1"}, TypeError, "step_size"),
+        ({"n_steps": -1}, ValueError, "n_steps"),
+        ({"n_steps": 2.0}, TypeError, "n_steps"),
+        ({"n_steps": True}, TypeError, "n_steps"),
+        ({"n_steps": "3"}, TypeError, "n_steps"),
+    ],
+)
+def test_bad_input_names_the_argument(chain, kwargs, error, name):
+    arguments = {"energy": quadratic, "x0": X0, "step_size": 0.1, "n_steps": 2, **kwargs}
+    with pytest.raises(error, match=rf"^{name}\b"):
+        chain(**arguments)
+
+
+def test_energy_and_grad_rejects_bad_input():
+    with pytest.raises(TypeError, match="^energy"):
+        energy_and_grad("quadratic", X0)
+    with pytest.raises(ValueError, match="^x must be a floating-point tensor"):
+        energy_and_grad(quadratic, torch.zeros(3, 2, dtype=torch.int64))
+    with pytest.raises(ValueError, match="^energy must return one value per sample"):
+        energy_and_grad(lambda x: x.sum().item(), X0)
+
+
+def test_numpy_scalars_are_accepted():
+    x0 = start(20)
+    expected = langevin(quadratic, x0, 0.1, 3, torch.Generator().manual_seed(0))
+    got = langevin(quadratic, x0, np.float64(0.1), np.int64(3), torch.Generator().manual_seed(0))
+    assert torch.equal(got, expected)
+    expected, rate = mala(quadratic, x0, 0.5, 3, torch.Generator().manual_seed(0))
+    got, got_rate = mala(quadratic, x0, np.float32(0.5), np.int32(3),
+                         torch.Generator().manual_seed(0))
+    assert torch.equal(got, expected) and got_rate == rate

@@ -8,7 +8,7 @@ in its feature space).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import torch
@@ -16,6 +16,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ganbook.nets import mlp
+from ganbook.validate import finite_tensor, integer, real
 
 #: Largest pixel value of scikit-learn's digits (pixels are integers 0 to 16).
 PIXEL_MAX = 16
@@ -32,14 +33,45 @@ class Digits:
     x_test: torch.Tensor  # (n_test, 64) float32
     y_test: torch.Tensor  # (n_test,) int64
 
+    def __post_init__(self) -> None:
+        for part in ("train", "test"):
+            _check_images(f"x_{part}", getattr(self, f"x_{part}"))
+            _check_labels(f"y_{part}", getattr(self, f"y_{part}"), getattr(self, f"x_{part}"))
+
+
+def _check_images(name: str, x: torch.Tensor) -> torch.Tensor:
+    """``x``, checked: a floating-point tensor of finite numbers, (n, 64) with n >= 1."""
+    if not isinstance(x, torch.Tensor) or not x.is_floating_point():
+        raise TypeError(f"{name} must be a floating-point tensor, got "
+                        + (f"{x.dtype}" if isinstance(x, torch.Tensor) else type(x).__name__))
+    if x.dim() != 2 or x.shape[1] != N_PIXELS:
+        raise ValueError(f"{name} must have shape (n, {N_PIXELS}), got {tuple(x.shape)}")
+    return finite_tensor(name, x)
+
+
+def _check_labels(name: str, y: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """``y``, checked: an int64 tensor of labels 0 to 9, one per row of ``x``."""
+    if not isinstance(y, torch.Tensor) or y.shape != x.shape[:1] or y.dtype != torch.int64:
+        raise ValueError(f"{name} must be an int64 tensor of shape ({x.shape[0]},)")
+    if y.numel() and (y.min() < 0 or y.max() >= N_CLASSES):
+        raise ValueError(f"{name} must hold labels 0 to {N_CLASSES - 1}, got "
+                         f"{y.min().item()} to {y.max().item()}")
+    return y
+
 
 def scale(pixels: torch.Tensor) -> torch.Tensor:
-    """Pixels 0..16 to [-1, 1], the range of a generator with a tanh output."""
+    """Pixels 0..16 to [-1, 1], the range of a generator with a tanh output.
+
+    ``pixels`` must be finite numbers; an integer tensor gives the default floating-point
+    dtype.
+    """
+    pixels = finite_tensor("pixels", pixels, nonempty=False)
     return pixels / (PIXEL_MAX / 2) - 1
 
 
 def unscale(x: torch.Tensor) -> torch.Tensor:
-    """[-1, 1] back to pixels 0..16 (for display)."""
+    """[-1, 1] back to pixels 0..16 (for display); ``x`` must be finite numbers."""
+    x = finite_tensor("x", x, nonempty=False)
     return (x + 1) * (PIXEL_MAX / 2)
 
 
@@ -48,13 +80,14 @@ def load_digits(test_fraction: float = 0.25, seed: int = 0) -> Digits:
 
     Args:
         test_fraction: the share of each class held out for testing, in (0, 1).
-        seed: the seed of the split (the book always uses the default, 0).
+        seed: the seed of the split, an int from 0 to 2**32 - 1 (the book always uses the
+            default, 0).
     """
     import sklearn.datasets
     from sklearn.model_selection import train_test_split
 
-    if not isinstance(test_fraction, float) or not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be a float in (0, 1), got {test_fraction!r}")
+    test_fraction = real("test_fraction", test_fraction, positive=True, below=1)
+    seed = integer("seed", seed, minimum=0, maximum=2**32 - 1)
     bunch = sklearn.datasets.load_digits()
     x_train, x_test, y_train, y_test = train_test_split(
         bunch.data, bunch.target, test_size=test_fraction, random_state=seed,
@@ -96,23 +129,28 @@ def train_classifier(
         y: labels, (n,), integers 0 to 9.
         loss: the loss of a batch, from logits and labels (default: PyTorch's
             cross-entropy, the mean over the batch).
-        hidden: the widths of the hidden layers.
-        steps: the number of Adam steps, one mini-batch each.
-        batch_size: the size of a mini-batch.
-        lr: Adam's learning rate.
-        seed: the seed of the initial weights and of the batches.
+        hidden: the widths of the hidden layers, positive ints.
+        steps: the number of Adam steps, one mini-batch each; at least 1.
+        batch_size: the size of a mini-batch, at least 1.
+        lr: Adam's learning rate, positive and finite.
+        seed: the seed of the initial weights and of the batches, a non-negative int.
 
     Returns:
         ``(model, losses)``: the trained classifier (it outputs logits) and the loss of
         every step.
     """
-    if x.dim() != 2 or x.shape[1] != N_PIXELS:
-        raise ValueError(f"x must have shape (n, {N_PIXELS}), got {tuple(x.shape)}")
-    if y.shape != x.shape[:1] or y.dtype != torch.int64:
-        raise ValueError(f"y must be an int64 tensor of shape ({x.shape[0]},)")
-    for name, value in (("steps", steps), ("batch_size", batch_size)):
-        if not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    _check_images("x", x)
+    _check_labels("y", y, x)
+    if not callable(loss):
+        raise TypeError(f"loss must be callable (logits, labels) -> a scalar, got "
+                        f"{type(loss).__name__}")
+    if isinstance(hidden, (str, bytes)) or not isinstance(hidden, Iterable):
+        raise TypeError(f"hidden must be a sequence of ints, got {type(hidden).__name__}")
+    hidden = tuple(integer(f"hidden[{i}]", h, minimum=1) for i, h in enumerate(hidden))
+    steps = integer("steps", steps, minimum=1)
+    batch_size = integer("batch_size", batch_size, minimum=1)
+    lr = real("lr", lr, positive=True)
+    seed = integer("seed", seed, minimum=0, maximum=2**63 - 1)
     torch.manual_seed(seed)
     model = mlp([N_PIXELS, *hidden, N_CLASSES]).to(x.device)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
@@ -133,5 +171,15 @@ def train_classifier(
 
 @torch.no_grad()
 def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
-    """The share of ``x`` whose most probable class under ``model`` is ``y``."""
+    """The share of ``x`` whose most probable class under ``model`` is ``y``.
+
+    Args:
+        model: a classifier, images (n, 64) to logits or probabilities (n, 10).
+        x: images, (n, 64), at least one.
+        y: their labels, (n,), int64.
+    """
+    if not callable(model):
+        raise TypeError(f"model must be callable, got {type(model).__name__}")
+    _check_images("x", x)
+    _check_labels("y", y, x)
     return (model(x).argmax(dim=-1) == y).double().mean().item()

@@ -20,7 +20,20 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
+from ganbook.validate import finite_tensor, integer
+
 Energy = Callable[[torch.Tensor], torch.Tensor]
+
+
+def _batch(name: str, value: torch.Tensor, min_dim: int = 1) -> torch.Tensor:
+    """``value``, a floating-point tensor with at least ``min_dim`` dimensions, none empty."""
+    if not isinstance(value, torch.Tensor) or not value.is_floating_point():
+        raise TypeError(f"{name} must be a floating-point tensor, got {type(value).__name__}"
+                        + (f" of {value.dtype}" if isinstance(value, torch.Tensor) else ""))
+    if value.dim() < min_dim or value.numel() == 0:
+        raise ValueError(f"{name} must have at least {min_dim} dimension(s), none of them "
+                         f"empty, got shape {tuple(value.shape)}")
+    return value
 
 
 def gradient_penalty(energy: Energy, x: torch.Tensor, sample_dims: int = 1) -> torch.Tensor:
@@ -32,20 +45,25 @@ def gradient_penalty(energy: Energy, x: torch.Tensor, sample_dims: int = 1) -> t
 
     Args:
         energy: :math:`U`, samples to one energy each: ``x.shape[:sample_dims]``.
-        x: real samples, (n, ...); with ``sample_dims=2``, (models, n, ...), as
+        x: real samples, finite, (n, ...); with ``sample_dims=2``, (models, n, ...), as
             :func:`ganbook.train.train_gan` passes them for an ensemble.
-        sample_dims: how many leading dimensions index samples.
+        sample_dims: how many leading dimensions index samples, at least 1.
 
     Returns:
         A scalar, or one penalty per model (``x.shape[:sample_dims - 1]``).
     """
+    if not callable(energy):
+        raise TypeError("energy must be callable: samples to one energy each")
+    sample_dims = integer("sample_dims", sample_dims, minimum=1)
     if not isinstance(x, torch.Tensor) or not x.is_floating_point() or x.dim() <= sample_dims:
-        raise ValueError("x must be a floating-point tensor of shape (n, ...) with n >= 1")
+        raise ValueError(f"x must be a floating-point tensor with more than sample_dims="
+                         f"{sample_dims} dimension(s): (n, ...) with n >= 1")
+    x = finite_tensor("x", x)  # real samples: finite, not empty
     x = x.detach().requires_grad_(True)
     u = energy(x)
-    if u.shape != x.shape[:sample_dims]:
+    if not isinstance(u, torch.Tensor) or u.shape != x.shape[:sample_dims]:
         raise ValueError(f"energy must return one value per sample, shape "
-                         f"{tuple(x.shape[:sample_dims])}, got {tuple(u.shape)}")
+                         f"{tuple(x.shape[:sample_dims])}, got {tuple(getattr(u, 'shape', ()))}")
     (grad,) = torch.autograd.grad(u.sum(), x, create_graph=True)
     return grad.pow(2).flatten(sample_dims).sum(-1).mean(-1)
 
@@ -58,6 +76,9 @@ def infogan_loss(z: torch.Tensor, z_reconstructed: torch.Tensor,
     20). Minimised by the generator and the encoder together. ``sample_dims`` as for
     :func:`gradient_penalty`.
     """
+    sample_dims = integer("sample_dims", sample_dims, minimum=1)
+    _batch("z", z, sample_dims + 1)
+    _batch("z_reconstructed", z_reconstructed)
     if z.shape != z_reconstructed.shape:
         raise ValueError(f"z and z_reconstructed must have the same shape, got "
                          f"{tuple(z.shape)} and {tuple(z_reconstructed.shape)}")
@@ -66,11 +87,23 @@ def infogan_loss(z: torch.Tensor, z_reconstructed: torch.Tensor,
 
 def shuffle(z: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
     """``z`` with its rows permuted: samples of the product of the marginals."""
+    if not isinstance(z, torch.Tensor) or z.dim() < 1:
+        raise TypeError(f"z must be a tensor of shape (n, ...), got {type(z).__name__}"
+                        + (f" of shape {tuple(z.shape)}" if isinstance(z, torch.Tensor) else ""))
     return z[torch.randperm(len(z), generator=generator).to(z.device)]
 
 
 def jsd_mi_from_scores(joint: torch.Tensor, marginal: torch.Tensor) -> torch.Tensor:
-    """The estimate of :func:`mutual_information_jsd` from the scores, mean over the last dim."""
+    """The estimate of :func:`mutual_information_jsd` from the scores, mean over the last dim.
+
+    ``joint`` and ``marginal`` may differ in their last dimension (the number of pairs) but
+    not in the others (several models side by side).
+    """
+    _batch("joint", joint)
+    _batch("marginal", marginal)
+    if joint.shape[:-1] != marginal.shape[:-1]:
+        raise ValueError(f"joint and marginal must agree in all but their last dimension, "
+                         f"got {tuple(joint.shape)} and {tuple(marginal.shape)}")
     return (-F.softplus(-joint)).mean(-1) - F.softplus(marginal).mean(-1)
 
 
@@ -93,6 +126,10 @@ def mutual_information_jsd(statistics: Callable[[torch.Tensor, torch.Tensor], to
         x, z: joint samples, (n, dx) and (n, dz).
         generator: the source of the shuffle.
     """
+    if not callable(statistics):
+        raise TypeError("statistics must be callable: a pair of batches to scores")
+    _batch("x", x)
+    _batch("z", z)
     if len(x) != len(z) or len(x) < 2:
         raise ValueError("x and z must have the same number of rows, at least two")
     return jsd_mi_from_scores(statistics(x, z), statistics(x, shuffle(z, generator)))

@@ -12,8 +12,9 @@ Conventions, shared by every function here:
 * Functions of two distributions take ``p`` and ``q`` of the same shape.
 * Bad input raises :class:`ValueError` naming the argument: an empty tensor, NaN, entries
   below 0 or above 1, a distribution whose sum is not 1 (within ``1e-6``), ``dim`` out of
-  range, a ``base`` that is not a positive number other than 1, ``p`` and ``q`` of
-  different shapes.
+  range, a ``base`` that is not a finite positive number other than 1, ``p`` and ``q`` of
+  different shapes, logits that are not finite; a ``dim`` that is not an int or a ``base``
+  that is not a number raises :class:`TypeError` (NumPy integers and floats are accepted).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import math
 from typing import Any
 
 import torch
+
+from ganbook.validate import finite_tensor, integer, real
 
 #: Largest allowed distance of a distribution's sum from 1 (for float32 and long vectors the
 #: tolerance grows with the rounding error of the sum).
@@ -59,8 +62,7 @@ def _check_probabilities(x: Any, name: str) -> torch.Tensor:
 def _check_distribution(x: Any, name: str, dim: int) -> torch.Tensor:
     """``x`` as a float tensor of distributions along ``dim`` (entries in [0, 1], sum 1)."""
     t = _check_probabilities(x, name)
-    if isinstance(dim, bool) or not isinstance(dim, int):
-        raise ValueError(f"dim must be an int, got {dim!r}")
+    dim = integer("dim", dim)
     if not -t.dim() <= dim < max(t.dim(), 1):
         raise ValueError(f"dim={dim} is out of range for {name} with {t.dim()} dimension(s)")
     with torch.no_grad():
@@ -80,9 +82,8 @@ def _log_base_factor(base: float | None) -> float:
     """1 / ln(base): multiply a quantity in nats by it to express it in ``base``."""
     if base is None:
         return 1.0
-    if isinstance(base, bool) or not isinstance(base, (int, float)):
-        raise ValueError(f"base must be a number or None, got {base!r}")
-    if not math.isfinite(base) or base <= 0 or base == 1:
+    base = real("base", base, positive=True)
+    if base == 1:
         raise ValueError(f"base must be a positive number other than 1, got {base!r}")
     return 1.0 / math.log(base)
 
@@ -242,7 +243,8 @@ def binary_cross_entropy(
     Args:
         target: :math:`y`, probabilities in [0, 1] (labels 0 and 1, or soft labels).
         prob: :math:`q`, predicted probabilities in [0, 1], same shape as ``target``.
-        logits: :math:`a`, predicted logits (any real numbers), same shape as ``target``.
+        logits: :math:`a`, predicted logits (any finite real numbers), same shape as
+            ``target``.
         base: base of the logarithm; ``None`` for nats, ``2`` for bits.
 
     Returns:
@@ -255,10 +257,8 @@ def binary_cross_entropy(
         q = _check_probabilities(prob, "prob")
         name = "prob"
     else:
-        q = _as_float_tensor(logits, "logits")
+        q = finite_tensor("logits", _as_float_tensor(logits, "logits"))
         name = "logits"
-        if torch.isnan(q).any():
-            raise ValueError("logits contains NaN")
     if q.shape != y.shape:
         raise ValueError(
             f"target and {name} must have the same shape, "

@@ -26,11 +26,26 @@ Parts = dict[str, torch.Tensor]
 
 
 def _logits(a: torch.Tensor, name: str) -> torch.Tensor:
+    """``a``, checked: a floating-point tensor whose last dimension, the batch, is not empty.
+
+    Logits are not checked for finiteness: a training that diverges records its NaN losses
+    rather than stopping inside a loss.
+    """
     if not isinstance(a, torch.Tensor) or not a.is_floating_point():
-        raise ValueError(f"{name} must be a floating-point tensor of logits")
-    if a.dim() == 0 or a.shape[-1] == 0:
+        raise ValueError(f"{name} must be a floating-point tensor of logits, got "
+                         + (f"{a.dtype}" if isinstance(a, torch.Tensor) else type(a).__name__))
+    if a.dim() == 0 or a.numel() == 0:
         raise ValueError(f"{name} must have a non-empty batch dimension, got {tuple(a.shape)}")
     return a
+
+
+def _pair(real: torch.Tensor, fake: torch.Tensor, names: tuple[str, str]) -> None:
+    """Real and fake scores must agree in their leading (model) dimensions."""
+    _logits(real, names[0])
+    _logits(fake, names[1])
+    if real.shape[:-1] != fake.shape[:-1]:
+        raise ValueError(f"{names[0]} and {names[1]} must agree in all but their last "
+                         f"dimension, got {tuple(real.shape)} and {tuple(fake.shape)}")
 
 
 def discriminator_cross_entropy(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> Parts:
@@ -45,8 +60,9 @@ def discriminator_cross_entropy(real_logits: torch.Tensor, fake_logits: torch.Te
         ``loss``, ``real`` (the first term), ``fake`` (the second), ``d_real`` and
         ``d_fake`` (the mean probabilities :math:`D` on each batch).
     """
-    real = F.softplus(-_logits(real_logits, "real_logits")).mean(-1)
-    fake = F.softplus(_logits(fake_logits, "fake_logits")).mean(-1)
+    _pair(real_logits, fake_logits, ("real_logits", "fake_logits"))
+    real = F.softplus(-real_logits).mean(-1)
+    fake = F.softplus(fake_logits).mean(-1)
     return {
         "loss": real + fake,
         "real": real,
@@ -87,8 +103,9 @@ def energy_contrast(real_energy: torch.Tensor, fake_energy: torch.Tensor) -> Par
     Returns:
         ``loss``, ``u_real`` and ``u_fake`` (the mean energies).
     """
-    real = _logits(real_energy, "real_energy").mean(-1)
-    fake = _logits(fake_energy, "fake_energy").mean(-1)
+    _pair(real_energy, fake_energy, ("real_energy", "fake_energy"))
+    real = real_energy.mean(-1)
+    fake = fake_energy.mean(-1)
     return {"loss": real - fake, "u_real": real, "u_fake": fake}
 
 
@@ -107,6 +124,12 @@ class GANLoss:
     discriminator: Callable[[torch.Tensor, torch.Tensor], Parts]
     generator: Callable[[torch.Tensor], Parts]
 
+    def __post_init__(self) -> None:
+        for name in ("discriminator", "generator"):
+            if not callable(getattr(self, name)):
+                raise TypeError(f"{name} must be callable, got "
+                                f"{type(getattr(self, name)).__name__}")
+
 
 #: The GAN variants by name.
 GAN_LOSSES: dict[str, GANLoss] = {
@@ -118,6 +141,9 @@ GAN_LOSSES: dict[str, GANLoss] = {
 
 def get_loss(name: str) -> GANLoss:
     """The GAN variant registered as ``name`` in :data:`GAN_LOSSES`."""
+    if not isinstance(name, str):
+        raise TypeError(f"loss must be the name of a GAN variant, one of {sorted(GAN_LOSSES)}, "
+                        f"got {type(name).__name__}")
     if name not in GAN_LOSSES:
         raise ValueError(f"loss must be one of {sorted(GAN_LOSSES)}, got {name!r}")
     return GAN_LOSSES[name]

@@ -21,19 +21,17 @@ import math
 
 import torch
 
-from ganbook.info import kl_divergence
+from ganbook.info import _check_distribution, kl_divergence
+from ganbook.validate import finite_tensor, integer, real
 
 
 def _as_points(x, name: str, dim: int | None = None) -> torch.Tensor:
-    t = torch.as_tensor(x)
-    if not t.is_floating_point():
-        t = t.to(torch.float64)
-    if t.dim() != 2 or t.shape[0] == 0:
-        raise ValueError(f"{name} must have shape (n, d) with n >= 1, got {tuple(t.shape)}")
+    """``x`` as a float64 tensor of finite numbers, of shape (n, d) with n, d >= 1."""
+    t = finite_tensor(name, x, dtype=torch.float64, nonempty=False)
+    if t.dim() != 2 or t.numel() == 0:
+        raise ValueError(f"{name} must have shape (n, d) with n, d >= 1, got {tuple(t.shape)}")
     if dim is not None and t.shape[1] != dim:
         raise ValueError(f"{name} must have {dim} columns, got {t.shape[1]}")
-    if torch.isnan(t).any():
-        raise ValueError(f"{name} contains NaN")
     return t
 
 
@@ -41,20 +39,20 @@ def mode_stats(samples, centers, std: float, threshold: float = 3.0) -> dict[str
     """Modes captured, share of high-quality samples and reverse KL (PacGAN's protocol).
 
     Args:
-        samples: generated points, (n, d).
-        centers: the modes' means, (k, d).
-        std: the modes' standard deviation.
+        samples: generated points, (n, d), finite.
+        centers: the modes' means, (k, d), finite.
+        std: the modes' standard deviation, positive.
         threshold: a sample is of high quality when its distance to the nearest mean is at
-            most ``threshold * std``.
+            most ``threshold * std``; positive.
 
     Returns:
         ``{"modes": int, "high_quality": float in [0, 1], "reverse_kl": float}``. The
         reverse KL is ``nan`` when no sample is of high quality (there is no histogram).
     """
-    c = _as_points(centers, "centers").to(torch.float64)
-    x = _as_points(samples, "samples", c.shape[1]).to(torch.float64)
-    if not std > 0 or not threshold > 0:
-        raise ValueError(f"std and threshold must be positive, got {std!r} and {threshold!r}")
+    c = _as_points(centers, "centers")
+    x = _as_points(samples, "samples", c.shape[1])
+    std = real("std", std, positive=True)
+    threshold = real("threshold", threshold, positive=True)
     distance, nearest = torch.cdist(x, c).min(dim=1)
     good = distance <= threshold * std
     counts = torch.bincount(nearest[good], minlength=len(c)).to(torch.float64)
@@ -74,13 +72,14 @@ def classifier_score(probs) -> float:
     r"""The Inception-style score :math:`\exp \mathbb{E}_x D_{KL}(p(y|x) \,\|\, p(y))`.
 
     Args:
-        probs: a classifier's class probabilities for each generated sample, (n, classes).
+        probs: a classifier's class probabilities for each generated sample, (n, classes):
+            every row in [0, 1] and summing to 1.
 
     Returns:
         A number between 1 (every sample gets the same class distribution) and the number
         of classes (confident, and every class equally often).
     """
-    p = _as_points(probs, "probs").to(torch.float64)
+    p = _check_distribution(_as_points(probs, "probs"), "probs", -1)
     marginal = p.mean(dim=0, keepdim=True).expand_as(p)
     return math.exp(kl_divergence(p, marginal).mean().item())
 
@@ -99,12 +98,13 @@ def frechet_distance(features_a, features_b) -> float:
     eigendecompositions.
 
     Args:
-        features_a, features_b: (n_a, f) and (n_b, f), at least two rows each.
+        features_a, features_b: (n_a, f) and (n_b, f), finite, at least two rows each.
     """
-    a = _as_points(features_a, "features_a").to(torch.float64)
-    b = _as_points(features_b, "features_b", a.shape[1]).to(torch.float64)
-    if len(a) < 2 or len(b) < 2:
-        raise ValueError("features_a and features_b need at least two rows each")
+    a = _as_points(features_a, "features_a")
+    b = _as_points(features_b, "features_b", a.shape[1])
+    for name, t in (("features_a", a), ("features_b", b)):
+        if len(t) < 2:
+            raise ValueError(f"{name} needs at least two rows (a covariance), got {len(t)}")
     mu_a, mu_b = a.mean(0), b.mean(0)
     cov_a, cov_b = torch.cov(a.T).reshape(a.shape[1], -1), torch.cov(b.T).reshape(b.shape[1], -1)
     root_a = _sqrtm_psd(cov_a)
@@ -120,18 +120,18 @@ def parzen_log_likelihood(samples, points, bandwidth: float, chunk: int = 1024) 
     (Goodfellow et al. 2014 fit :math:`\sigma` on a validation split).
 
     Args:
-        samples: the kernel centres (generated samples), (n, d).
-        points: where to evaluate (held-out data), (m, d).
-        bandwidth: the kernel's standard deviation :math:`\sigma > 0`.
-        chunk: points evaluated at once (memory).
+        samples: the kernel centres (generated samples), (n, d), finite.
+        points: where to evaluate (held-out data), (m, d), finite.
+        bandwidth: the kernel's standard deviation :math:`\sigma > 0`, finite.
+        chunk: points evaluated at once (memory), a positive int.
 
     Returns:
         The log-likelihood of every point, shape (m,), in nats, float64.
     """
-    s = _as_points(samples, "samples").to(torch.float64)
-    x = _as_points(points, "points", s.shape[1]).to(torch.float64)
-    if not bandwidth > 0:
-        raise ValueError(f"bandwidth must be positive, got {bandwidth!r}")
+    s = _as_points(samples, "samples")
+    x = _as_points(points, "points", s.shape[1])
+    bandwidth = real("bandwidth", bandwidth, positive=True)
+    chunk = integer("chunk", chunk, minimum=1)
     d, n = s.shape[1], s.shape[0]
     norm = math.log(n) + d / 2 * math.log(2 * math.pi * bandwidth**2)
     out = [

@@ -8,10 +8,13 @@ energy networks of Part III are all MLPs.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import torch
 from torch import nn
+
+from ganbook.validate import integer
 
 #: The hidden activations, by name.
 ACTIVATIONS = {
@@ -25,6 +28,27 @@ ACTIVATIONS = {
 OUTPUTS = {None: None, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
 
 
+def _ints(name: str, values: Any, minimum: int, maximum: int | None = None) -> list[int]:
+    """``values`` (any iterable of integers but a string) as a list of Python ints."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise TypeError(f"{name} must be a sequence of ints, got {type(values).__name__}")
+    return [integer(f"{name}[{i}]", v, minimum=minimum, maximum=maximum)
+            for i, v in enumerate(values)]
+
+
+def _check_mlp(sizes: Sequence[int], activation: str, output: str | None) -> list[int]:
+    """The arguments of :func:`mlp`, checked; ``sizes`` as a list of Python ints."""
+    sizes = _ints("sizes", sizes, minimum=1)
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must have at least two entries (input and output), "
+                         f"got {sizes!r}")
+    if not isinstance(activation, str) or activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+    if not (output is None or isinstance(output, str)) or output not in OUTPUTS:
+        raise ValueError(f"output must be one of {list(OUTPUTS)}, got {output!r}")
+    return sizes
+
+
 def mlp(
     sizes: Sequence[int],
     activation: str = "relu",
@@ -33,7 +57,7 @@ def mlp(
     """A multilayer perceptron ``sizes[0] -> sizes[1] -> ... -> sizes[-1]``.
 
     Args:
-        sizes: the width of every layer, input first; at least two entries.
+        sizes: the width of every layer, input first; at least two positive ints.
         activation: the activation between layers: one of :data:`ACTIVATIONS`.
         output: the activation after the last layer: ``None`` (a logit or an energy),
             ``"tanh"`` (pixels in [-1, 1]) or ``"sigmoid"`` (a probability).
@@ -41,14 +65,7 @@ def mlp(
     Returns:
         An ``nn.Sequential`` of ``nn.Linear`` layers and activations.
     """
-    sizes = list(sizes)
-    if len(sizes) < 2 or not all(isinstance(s, int) and not isinstance(s, bool) and s > 0
-                                 for s in sizes):
-        raise ValueError(f"sizes must be at least two positive ints, got {sizes!r}")
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
-    if output not in OUTPUTS:
-        raise ValueError(f"output must be one of {list(OUTPUTS)}, got {output!r}")
+    sizes = _check_mlp(sizes, activation, output)
     layers: list[nn.Module] = []
     for i, (width_in, width_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         layers.append(nn.Linear(width_in, width_out))
@@ -72,18 +89,19 @@ class EnsembleMLP(nn.Module):
     does not depend on which other models share its ensemble.
 
     Args:
-        seeds: one seed per model; their number is the ensemble's size.
+        seeds: one seed per model, non-negative ints; their number is the ensemble's size.
         sizes, activation, output: as for :func:`mlp`.
     """
 
     def __init__(self, seeds, sizes, activation: str = "relu", output: str | None = None):
         super().__init__()
-        mlp(sizes, activation, output)  # validates the arguments
-        seeds = list(seeds)
-        if not seeds or not all(isinstance(s, int) and s >= 0 for s in seeds):
-            raise ValueError(f"seeds must be non-negative ints, at least one, got {seeds!r}")
+        sizes = _check_mlp(sizes, activation, output)
+        mlp(sizes, activation, output)  # as before the checks: it draws from torch's generator
+        seeds = _ints("seeds", seeds, minimum=0, maximum=2**63 - 1)
+        if not seeds:
+            raise ValueError("seeds must name at least one seed")
         self.seeds = seeds
-        self.sizes = list(sizes)
+        self.sizes = sizes
         self.weights = nn.ParameterList()
         self.biases = nn.ParameterList()
         generators = [torch.Generator().manual_seed(s) for s in seeds]
@@ -102,6 +120,8 @@ class EnsembleMLP(nn.Module):
         self.output = OUTPUTS[output]() if OUTPUTS[output] is not None else nn.Identity()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not isinstance(x, torch.Tensor) or not x.is_floating_point():
+            raise TypeError(f"x must be a floating-point tensor, got {type(x).__name__}")
         if x.dim() != 3 or x.shape[0] != len(self.seeds) or x.shape[2] != self.sizes[0]:
             raise ValueError(
                 f"x must have shape ({len(self.seeds)}, batch, {self.sizes[0]}), "
@@ -118,7 +138,11 @@ class EnsembleMLP(nn.Module):
         return self.output(x)
 
     def member(self, e: int) -> nn.Sequential:
-        """Model ``e`` as a plain ``nn.Sequential`` (input (B, in)), a copy of its weights."""
+        """Model ``e`` as a plain ``nn.Sequential`` (input (B, in)), a copy of its weights.
+
+        ``e`` counts from 0 to ``len(seeds) - 1``.
+        """
+        e = integer("e", e, minimum=0, maximum=len(self.seeds) - 1)
         net = mlp(self.sizes, self.activation_name, self.output_name)
         linears = [m for m in net if isinstance(m, nn.Linear)]
         with torch.no_grad():

@@ -14,6 +14,8 @@ from typing import Any
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 
+from ganbook.validate import integer, real
+
 #: Okabe-Ito colours, in the order the book uses them.
 COLORS = {
     "blue": "#0072B2",
@@ -60,12 +62,17 @@ def use_book_style() -> None:
 def figure(ncols: int = 1, nrows: int = 1, *, width: float = WIDTH, **kwargs: Any):
     """A new figure in the book's style, with ``nrows`` by ``ncols`` panels.
 
+    Args:
+        ncols, nrows: the number of panels across and down, positive ints.
+        width: the width in inches, positive (the height is :data:`PANEL_HEIGHT` a row).
+        kwargs: passed on to ``matplotlib.pyplot.subplots``.
+
     Returns:
         ``(fig, axes)`` as ``matplotlib.pyplot.subplots`` returns them.
     """
-    for name, value in (("ncols", ncols), ("nrows", nrows)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    ncols = integer("ncols", ncols, minimum=1)
+    nrows = integer("nrows", nrows, minimum=1)
+    width = real("width", width, positive=True)
     use_book_style()
     kwargs.setdefault("figsize", (width, PANEL_HEIGHT * nrows))
     kwargs.setdefault("layout", "constrained")

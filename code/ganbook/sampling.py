@@ -28,29 +28,40 @@ from collections.abc import Callable
 
 import torch
 
+from ganbook.validate import finite_tensor, integer, real
+
 Energy = Callable[[torch.Tensor], torch.Tensor]
 
 
-def _check(energy: Energy, x0: torch.Tensor, step_size: float, n_steps: int) -> torch.Tensor:
+def _check(energy: Energy, x0: torch.Tensor, step_size: float,
+           n_steps: int) -> tuple[torch.Tensor, float, int]:
+    """The arguments of a chain, checked: a copy of ``x0``, ``step_size`` and ``n_steps``."""
     if not callable(energy):
-        raise ValueError("energy must be callable: a batch (n, ...) -> energies (n,)")
+        raise TypeError("energy must be callable: a batch (n, ...) -> energies (n,)")
     if not isinstance(x0, torch.Tensor) or not x0.is_floating_point() or x0.dim() < 1:
         raise ValueError("x0 must be a floating-point tensor of shape (n, ...)")
-    if not (isinstance(step_size, (int, float)) and math.isfinite(step_size) and step_size > 0):
-        raise ValueError(f"step_size must be a positive number, got {step_size!r}")
-    if isinstance(n_steps, bool) or not isinstance(n_steps, int) or n_steps < 0:
-        raise ValueError(f"n_steps must be a non-negative int, got {n_steps!r}")
-    return x0.detach().clone()
+    x0 = finite_tensor("x0", x0)
+    step_size = real("step_size", step_size, positive=True)
+    n_steps = integer("n_steps", n_steps, minimum=0)
+    return x0.detach().clone(), step_size, n_steps
 
 
 def energy_and_grad(energy: Energy, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """:math:`U(x)` (n,) and :math:`\\nabla_x U(x)` (n, ...), without a graph."""
+    """:math:`U(x)` (n,) and :math:`\\nabla_x U(x)` (n, ...), without a graph.
+
+    ``x`` is not checked for finiteness: a wild proposal of MALA may hold infinities, and
+    the accept step, not this function, rejects it.
+    """
+    if not callable(energy):
+        raise TypeError("energy must be callable: a batch (n, ...) -> energies (n,)")
+    if not isinstance(x, torch.Tensor) or not x.is_floating_point() or x.dim() < 1:
+        raise ValueError("x must be a floating-point tensor of shape (n, ...)")
     with torch.enable_grad():
         x = x.detach().requires_grad_(True)
         u = energy(x)
-        if u.shape != x.shape[:1]:
+        if not isinstance(u, torch.Tensor) or u.shape != x.shape[:1]:
             raise ValueError(f"energy must return one value per sample, shape ({len(x)},), "
-                             f"got {tuple(u.shape)}")
+                             f"got {tuple(getattr(u, 'shape', ()))}")
         (grad,) = torch.autograd.grad(u.sum(), x)
     return u.detach(), grad.detach()
 
@@ -65,12 +76,13 @@ def langevin(energy: Energy, x0: torch.Tensor, step_size: float, n_steps: int,
 
     Args:
         energy: :math:`U`, a batch (n, ...) to energies (n,).
-        x0: the starting points, one chain each, (n, ...).
-        step_size: :math:`\\varepsilon > 0`.
-        n_steps: the number of steps.
+        x0: the starting points, one chain each, (n, ...): a floating-point tensor of
+            finite numbers, with at least one chain.
+        step_size: :math:`\\varepsilon > 0`, finite.
+        n_steps: the number of steps, a non-negative int.
         generator: the source of the noise (a CPU ``torch.Generator``).
     """
-    x = _check(energy, x0, step_size, n_steps)
+    x, step_size, n_steps = _check(energy, x0, step_size, n_steps)
     for _ in range(n_steps):
         _, grad = energy_and_grad(energy, x)
         x = x - step_size / 2 * grad + math.sqrt(step_size) * _noise(x, generator)
@@ -94,7 +106,7 @@ def mala(energy: Energy, x0: torch.Tensor, step_size: float, n_steps: int,
         ``(samples, acceptance_rate)``: the final samples (n, ...) and the share of accepted
         proposals over all chains and steps (``nan`` when ``n_steps`` is 0).
     """
-    x = _check(energy, x0, step_size, n_steps)
+    x, step_size, n_steps = _check(energy, x0, step_size, n_steps)
     u, grad = energy_and_grad(energy, x)
     accepted = 0
     for _ in range(n_steps):
