@@ -116,7 +116,8 @@ def test_ragged_and_mismatched_rows_rejected():
 
 @pytest.mark.parametrize("fn", [self_information, binary_entropy])
 def test_elementwise_functions_reject_bad_probabilities(fn):
-    for bad, message in (([], "empty"), ([-0.1], "negative"), ([1.1], "above 1"), ([math.nan], "NaN")):
+    for bad, message in (([], "empty"), ([-0.1], "negative"), ([1.1], "above 1"),
+                         ([math.nan], "NaN")):
         with pytest.raises(ValueError, match=f"p .*{message}|p is {message}"):
             fn(bad)
 

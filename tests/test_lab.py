@@ -22,6 +22,7 @@ from pathlib import Path
 
 import jupytext
 import pytest
+
 from notebooks import ROOT
 
 CHAPTER = "chapters/02-entropy.md"

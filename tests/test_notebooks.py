@@ -4,11 +4,11 @@ nbval compares nothing for a cell that was never executed, and nothing for a .md
 these checks are what make `pytest --nbval chapters` a real check.
 """
 
-from pathlib import Path
 
 import jupytext
 import nbformat
 import pytest
+
 from notebooks import ROOT, colab_install_line, notebook_sources, repository
 
 SOURCES = notebook_sources()

@@ -16,6 +16,7 @@ import jupytext
 import pytest
 import yaml
 from IPython.core.inputtransformer2 import TransformerManager
+
 from notebooks import ROOT, notebook_sources, repository
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))

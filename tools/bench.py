@@ -35,7 +35,7 @@ import os
 import sys
 import time
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -65,9 +65,9 @@ RSS_MARKER = "__bench_peak_rss__"
 #: Runs in the kernel after the chapter's last cell. ``ru_maxrss`` is in KiB on Linux (bytes
 #: on macOS); RUSAGE_CHILDREN covers children that have exited and been waited for.
 MEMORY_PROBE = (
-    "print({marker!r}, max(__import__('resource').getrusage(r).ru_maxrss"
+    f"print({RSS_MARKER!r}, max(__import__('resource').getrusage(r).ru_maxrss"
     " for r in (__import__('resource').RUSAGE_SELF, __import__('resource').RUSAGE_CHILDREN)))"
-).format(marker=RSS_MARKER)
+)
 
 
 @dataclass
@@ -370,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
         "checks": [asdict(check) for check in checks],
         "within_budget": within_budget,
         **info,
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     text = json.dumps(report, indent=2) + "\n"
     args.json.parent.mkdir(parents=True, exist_ok=True)

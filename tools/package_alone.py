@@ -52,6 +52,21 @@ def main() -> int:
             return 1
         print(f"ganbook installed alone in {site}; {len(list(notebooks.iterdir()))} notebooks "
               f"copied to {notebooks}")
+        reason = subprocess.run(
+            [sys.executable, "-c", "import ganbook.seed as s; print(s.off_reference_reason())"],
+            check=True, capture_output=True, text=True, env=env).stdout.strip()
+        if reason != "None":
+            # Another architecture or torch release: outputs cannot match the stored ones
+            # digit for digit, so the notebooks are executed (every assert still runs) but
+            # their outputs are not compared.
+            print(f"not the reference platform ({reason}): executing the notebooks "
+                  "without comparing their outputs")
+            for nb in sorted(notebooks.glob("*.ipynb")):
+                subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to",
+                                "notebook", "--execute", "--output", f"{nb.stem}.run",
+                                f"--ExecutePreprocessor.timeout={CELL_TIMEOUT}", str(nb)],
+                               check=True, env=env, cwd=notebooks)
+            return 0
         result = subprocess.run(
             [sys.executable, "-m", "pytest", "--nbval", f"--nbval-cell-timeout={CELL_TIMEOUT}",
              "-p", "no:cacheprovider", "--rootdir", str(notebooks), str(notebooks)],

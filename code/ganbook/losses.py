@@ -16,8 +16,8 @@ A variant of the GAN is a pair (discriminator loss, generator loss) registered b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import torch
 import torch.nn.functional as F

@@ -7,6 +7,7 @@ energy networks of Part III are all MLPs.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -67,7 +68,7 @@ def mlp(
     """
     sizes = _check_mlp(sizes, activation, output)
     layers: list[nn.Module] = []
-    for i, (width_in, width_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+    for i, (width_in, width_out) in enumerate(itertools.pairwise(sizes)):
         layers.append(nn.Linear(width_in, width_out))
         if i < len(sizes) - 2:
             layers.append(ACTIVATIONS[activation]())
@@ -108,7 +109,7 @@ class EnsembleMLP(nn.Module):
         for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:]):
             bound = 1 / math.sqrt(fan_in)
 
-            def uniform(shape, g):
+            def uniform(shape, g, bound=bound):
                 return (torch.rand(shape, generator=g) * 2 - 1) * bound
 
             self.weights.append(nn.Parameter(torch.stack(
