@@ -62,29 +62,29 @@ def failed_cells(result: subprocess.CompletedProcess) -> list[str]:
     return [line.removeprefix(prefix).split(" - ")[0] for line in lines if line.startswith(prefix)]
 
 
+def ipython_dir(tmp_path: Path, name: str, startup_code: str | None = None) -> Path:
+    """A throw-away IPYTHONDIR, with a start-up file holding ``startup_code`` if given."""
+    path = tmp_path / name
+    startup = path / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    if startup_code is not None:
+        (startup / "00-perturb.py").write_text(startup_code)
+    return path
+
+
 @pytest.fixture
 def clean_ipython_dir(tmp_path):
-    path = tmp_path / "ipython-clean"
-    (path / "profile_default" / "startup").mkdir(parents=True)
-    return path
+    return ipython_dir(tmp_path, "ipython-clean")
 
 
 @pytest.fixture
 def perturbed_ipython_dir(tmp_path):
-    path = tmp_path / "ipython-perturbed"
-    startup = path / "profile_default" / "startup"
-    startup.mkdir(parents=True)
-    (startup / "00-perturb-entropy.py").write_text(PERTURB)
-    return path
+    return ipython_dir(tmp_path, "ipython-perturbed", PERTURB)
 
 
 @pytest.fixture
 def printed_only_ipython_dir(tmp_path):
-    path = tmp_path / "ipython-printed-only"
-    startup = path / "profile_default" / "startup"
-    startup.mkdir(parents=True)
-    (startup / "00-perturb-self-information.py").write_text(PERTURB_PRINTED_ONLY)
-    return path
+    return ipython_dir(tmp_path, "ipython-printed-only", PERTURB_PRINTED_ONLY)
 
 
 def test_nbval_passes_on_the_true_code(clean_ipython_dir):
