@@ -30,6 +30,6 @@ def test_bad_tables_are_refused():
 
 
 def test_mean_and_error():
-    assert mean_and_error(7.44, 0.41) == "7.4 ± 0.4"
-    assert mean_and_error(0.0123, 0.004, digits=3) == "0.012 ± 0.004"
+    assert mean_and_error(7.44, 0.41) == "7.4\u00a0±\u00a00.4"
+    assert mean_and_error(0.0123, 0.004, digits=3) == "0.012\u00a0±\u00a00.004"
     assert mean_and_error(3.0) == "3.0" and mean_and_error(3.0, float("nan")) == "3.0"

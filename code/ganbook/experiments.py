@@ -49,7 +49,7 @@ from ganbook.toy import GRID25, RING8, GaussianMixture
 from ganbook.train import TrainConfig, train_gan
 from ganbook.validate import integer
 
-#: Where studies are stored: the folder ``results/`` of the package (package data), unless
+#: The folder where studies are stored, ``results/`` of the package (package data), unless
 #: the environment names another folder in ``GANBOOK_RESULTS`` (for drafting a chapter
 #: against a quick, short run of the studies).
 RESULTS = Path(os.environ.get("GANBOOK_RESULTS") or str(resources.files("ganbook") / "results"))

@@ -1,7 +1,7 @@
 """Glue a value for the prose to quote, with or without MyST-NB.
 
 The book's site is built by Jupyter Book (MyST-NB), whose ``{glue:text}`` roles quote values
-that a code cell stored with :func:`myst_nb.glue`. A reader who runs a chapter elsewhere, on
+that a code cell stored with ``myst_nb.glue``. A reader who runs a chapter elsewhere, on
 Colab for instance, has no MyST-NB: :func:`glue` then shows the value (when asked to) and
 stores nothing, so the chapter runs the same everywhere. Chapters therefore write
 ``from ganbook import glue``, never ``from myst_nb import glue``.
@@ -15,8 +15,8 @@ from typing import Any
 def glue(name: str, value: Any, display: bool = True) -> None:
     """Store ``value`` under ``name`` for the prose, and show it if ``display``.
 
-    With MyST-NB installed this is :func:`myst_nb.glue`, and the stored output is exactly
-    what MyST-NB writes. Without it, the value is shown with :func:`IPython.display.display`
+    With MyST-NB installed this is ``myst_nb.glue``, and the stored output is exactly
+    what MyST-NB writes. Without it, the value is shown with ``IPython.display.display``
     (or printed, outside IPython) when ``display`` is true, and nothing happens otherwise.
 
     Args:

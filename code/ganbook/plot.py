@@ -64,7 +64,7 @@ def figure(ncols: int = 1, nrows: int = 1, *, width: float = WIDTH, **kwargs: An
 
     Args:
         ncols, nrows: the number of panels across and down, positive ints.
-        width: the width in inches, positive (the height is :data:`PANEL_HEIGHT` a row).
+        width: the width in inches, positive (the height is ``PANEL_HEIGHT`` a row).
         kwargs: passed on to ``matplotlib.pyplot.subplots``.
 
     Returns:

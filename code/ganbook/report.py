@@ -79,8 +79,12 @@ class Table:
 
 
 def mean_and_error(mean: float, error: float | None = None, digits: int = 1) -> str:
-    """``"7.4 ± 0.4"``: a mean and its standard error, rounded alike (no error: the mean)."""
+    """``"7.4 ± 0.4"``: a mean and its standard error, rounded alike (no error: the mean).
+
+    The spaces around ± do not break, so that a narrow table column keeps the pair on one
+    line.
+    """
     text = f"{mean:.{digits}f}"
     if error is not None and error == error:  # not nan
-        text += f" ± {error:.{digits}f}"
+        text += f"\u00a0±\u00a0{error:.{digits}f}"
     return text

@@ -40,10 +40,10 @@ Sampler = Callable[[int, torch.Generator], torch.Tensor]
 ENTROPY_TERMS = (None, "infogan", "infomax")
 
 
-#: The learning-rate schedules: constant, stepped down at milestones, cosine decay.
+#: The learning-rate schedules, by name (constant, stepped down at milestones, cosine decay).
 SCHEDULES = ("constant", "step", "cosine")
 
-#: The optimisers: Adam (with ``betas``) or plain SGD (with ``momentum``).
+#: The optimisers, by name (Adam with ``betas``, or plain SGD with ``momentum``).
 OPTIMIZERS = ("adam", "sgd")
 
 
