@@ -42,7 +42,8 @@ def main() -> int:
         shutil.rmtree(ROOT / "build", ignore_errors=True)  # setuptools' build folder
         for md in notebook_sources():
             shutil.copy(md.with_suffix(".ipynb"), notebooks / md.with_suffix(".ipynb").name)
-        env = dict(os.environ, PYTHONPATH=str(site))
+        # No progress bars in outputs that are compared (as under make: see ganbook.train).
+        env = dict(os.environ, PYTHONPATH=str(site), GANBOOK_PROGRESS="0")
         where = subprocess.run(
             [sys.executable, "-c", "import ganbook, ganbook.experiments as e; "
              "print(ganbook.__file__); print(e.RESULTS)"],
