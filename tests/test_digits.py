@@ -5,7 +5,18 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from ganbook.digits import Digits, accuracy, load_digits, scale, train_classifier, unscale
+from ganbook.digits import (
+    N_SCORED,
+    Digits,
+    accuracy,
+    load_digits,
+    scale,
+    score_images,
+    scoring_classifier,
+    scoring_split,
+    train_classifier,
+    unscale,
+)
 
 NAN, INF = float("nan"), float("inf")
 
@@ -23,6 +34,24 @@ def test_split_is_fixed_stratified_and_scaled(digits):
     assert counts.min() >= 43 and counts.max() <= 46  # stratified: a quarter of each class
     again = load_digits()
     assert torch.equal(again.x_test, digits.x_test) and torch.equal(again.y_test, digits.y_test)
+
+
+def test_scores_of_known_sets(digits):
+    train, valid = scoring_split(digits)
+    assert len(train) == N_SCORED and len(train) + len(valid) == len(digits.x_train)
+    rows = torch.cat([train, valid])
+    assert len(torch.unique(rows, dim=0)) == len(torch.unique(digits.x_train, dim=0))
+    classifier = scoring_classifier(digits)
+    assert accuracy(classifier, digits.x_test, digits.y_test) > 0.95
+    memorised = score_images(train, digits, classifier, valid, train)
+    noise = score_images(2 * torch.rand(N_SCORED, 64, generator=torch.Generator()
+                                        .manual_seed(0)) - 1, digits, classifier, valid, train)
+    assert memorised["nearest"] == 0.0 < noise["nearest"]  # copies of the training set
+    assert memorised["score"] > 8 > 2 > noise["score"]
+    assert memorised["frechet"] < noise["frechet"] and memorised["parzen"] > noise["parzen"]
+    assert memorised["parzen_se"] > 0 and memorised["sigma"] > 0
+    with pytest.raises(ValueError, match="images"):
+        score_images(torch.zeros(3, 10), digits, classifier, valid, train)
 
 
 def test_scale_round_trip():

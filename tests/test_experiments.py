@@ -112,3 +112,54 @@ def test_summary_and_bad_seeds():
         run_study(TINY, seeds=[], progress=False)
     with pytest.raises(TypeError, match="study must be"):
         run_study("ring8-gan", progress=False)
+
+
+def test_checkpoints_score_the_training_on_its_way():
+    study = dataclasses.replace(TINY, checkpoints=(10, 30))
+    result = run_study(study, progress=False)
+    assert sorted(result["curve"]) == [10, 30]
+    assert result["curve"][30] == result["rows"]  # the last checkpoint is the end
+    stopped = run_study(TINY, progress=False, stop_after=10)  # scored after 10 updates
+    assert json.dumps(result["curve"][10]) == json.dumps(stopped["rows"])
+    plain = run_study(TINY, progress=False)  # scoring on the way changes no weight
+    assert plain["final_digests"] == result["final_digests"] and plain["curve"] == {}
+
+
+def test_a_digits_study_trains_on_the_split_and_gets_every_score():
+    from ganbook.digits import N_SCORED
+
+    study = Study("digits-gan", "GAN", "digits",
+                  TrainConfig(steps=3, batch_size=16, latent_dim=8, log_every=1),
+                  hidden=(16,), activation="relu", output="tanh", seeds=(0, 1),
+                  n_eval=N_SCORED)
+    ctx = experiments.digits_context()
+    assert experiments.data_dim(study) == 64
+    x = experiments.sampler(study)(5, __import__("torch").Generator().manual_seed(0))
+    assert all((ctx["train"] == row).all(dim=1).any() for row in x)  # from the split
+    rows = run_study(study, progress=False)["rows"]
+    assert [r["seed"] for r in rows] == [0, 1]
+    assert set(rows[0]) == {"seed", "score", "frechet", "parzen", "parzen_se", "sigma",
+                            "nearest"}
+    assert set(summary(rows)) == set(rows[0]) - {"seed"}
+
+
+def test_summarise_skips_undefined_reverse_kls_and_goals_rank_the_energy_gans():
+    rows = [{"seed": 0, "modes": 25, "high_quality": 0.9, "reverse_kl": 0.1},
+            {"seed": 1, "modes": 0, "high_quality": 0.0, "reverse_kl": float("nan"),
+             "diverged": True},
+            {"seed": 2, "modes": 25, "high_quality": 0.8, "reverse_kl": 0.3}]
+    s = experiments.summarise(rows)
+    assert s["reverse_kl"] == pytest.approx((0.2, 0.1))
+    assert s["kl_seeds"] == 2 and s["diverged"] == 1 and s["modes"][0] == 50 / 3
+    assert experiments.goals_met("grid25", 24, 0.9, 0.1) == {
+        "modes": True, "high_quality": True, "reverse_kl": True}
+    assert not any(experiments.goals_met("ring8", 7.9, 0.89, float("nan")).values())
+    with pytest.raises(ValueError, match="data"):
+        experiments.goals_met("digits", 1, 1, 1)
+    assert "grid25-energy-nopenalty" not in experiments.energy_studies("grid25")
+    for data in ("ring8", "grid25"):
+        best = experiments.best_energy(data)
+        assert best in experiments.energy_studies(data)
+        met = sum(experiments.study_goals_met(best).values())
+        assert all(sum(experiments.study_goals_met(n).values()) <= met
+                   for n in experiments.energy_studies(data))

@@ -5,10 +5,18 @@ import math
 import numpy as np
 import pytest
 import scipy.linalg
+import scipy.spatial
 import scipy.stats
 import torch
 
-from ganbook.metrics import classifier_score, frechet_distance, mode_stats, parzen_log_likelihood
+from ganbook.metrics import (
+    classifier_score,
+    frechet_distance,
+    mode_stats,
+    nearest_distances,
+    parzen_log_likelihood,
+    parzen_protocol,
+)
 from ganbook.toy import GRID25, RING8
 
 NAN, INF = float("nan"), float("inf")
@@ -88,6 +96,36 @@ def test_parzen_against_scipy_kde_formula():
                                rtol=1e-6)
     np.testing.assert_allclose(parzen_log_likelihood(s, x, sigma, chunk=2).numpy(),
                                parzen_log_likelihood(s, x, sigma).numpy())
+
+
+def test_parzen_protocol_chooses_the_bandwidth_on_validation_data():
+    g = torch.Generator().manual_seed(6)
+    centres, valid, test = (torch.randn(n, 3, generator=g, dtype=torch.float64)
+                            for n in (200, 50, 40))
+    grid = torch.logspace(-1, 1, 21, dtype=torch.float64)
+    out = parzen_protocol(centres, valid, test, grid)
+    curve = [parzen_log_likelihood(centres, valid, s.item()).mean().item() for s in grid]
+    best = int(np.argmax(curve))
+    assert out["sigma"] == grid[best].item() and out["interior"]
+    scores = parzen_log_likelihood(centres, test, out["sigma"]).numpy()
+    assert out["mean"] == pytest.approx(scores.mean(), rel=1e-12)
+    assert out["se"] == pytest.approx(scipy.stats.sem(scores), rel=1e-9)
+    assert not parzen_protocol(centres, valid, test, grid[:3])["interior"]  # too small
+    with pytest.raises(ValueError, match="bandwidths"):
+        parzen_protocol(centres, valid, test, [0.5, -1.0])
+    with pytest.raises(ValueError, match="test"):
+        parzen_protocol(centres, valid, test[:1], grid)
+
+
+def test_nearest_distances_against_scipy():
+    g = torch.Generator().manual_seed(7)
+    x, r = torch.randn(30, 4, generator=g), torch.randn(50, 4, generator=g)
+    expected = scipy.spatial.distance.cdist(x.numpy(), r.numpy()).min(axis=1)
+    np.testing.assert_allclose(nearest_distances(x, r, chunk=7).numpy(), expected,
+                               rtol=1e-6)
+    assert (nearest_distances(r[:5], r) == 0).all()  # copies lie at distance 0
+    with pytest.raises(ValueError, match="reference"):
+        nearest_distances(x, torch.zeros(3, 2))
 
 
 @pytest.mark.parametrize(

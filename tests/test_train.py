@@ -104,6 +104,22 @@ def test_schedules_give_the_documented_factors():
     assert TrainConfig(steps=3).lr_factor(3) == 1.0
 
 
+def test_the_entropy_weight_is_annealed_at_the_milestones(monkeypatch):
+    config = TrainConfig(steps=10, schedule="step", milestones=(4, 7), lr_factors=(1, 1),
+                         entropy="infogan", entropy_factors=(0.5, 0.0))
+    assert [config.entropy_factor(s) for s in range(1, 11)] == [1] * 4 + [0.5] * 3 + [0] * 3
+    assert TrainConfig(steps=3, entropy="infogan").entropy_factor(3) == 1.0
+    with pytest.raises(ValueError, match="entropy_factors need an entropy term"):
+        TrainConfig(steps=10, schedule="step", milestones=(4,), lr_factors=(1,),
+                    entropy_factors=(0.5,))
+    with pytest.raises(ValueError, match="entropy_factors must have one factor"):
+        TrainConfig(steps=10, schedule="step", milestones=(4,), lr_factors=(1,),
+                    entropy="infogan", entropy_factors=(0.5, 0.1))
+    with pytest.raises(ValueError, match="entropy_factors"):
+        TrainConfig(steps=10, schedule="step", milestones=(4,), lr_factors=(1,),
+                    entropy="infogan", entropy_factors=(-0.5,))
+
+
 def test_the_optimisers_use_the_scheduled_rates(monkeypatch):
     seen = []
     real_step = torch.optim.SGD.step

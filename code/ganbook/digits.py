@@ -183,3 +183,65 @@ def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
     _check_images("x", x)
     _check_labels("y", y, x)
     return (model(x).argmax(dim=-1) == y).double().mean().item()
+
+
+#: The images scored per generator in chapter 08 and the digits study.
+N_SCORED = 1000
+
+
+def scoring_split(digits: Digits) -> tuple[torch.Tensor, torch.Tensor]:
+    """The training digits split (seed 1) into ``N_SCORED`` images and the rest.
+
+    The first part is what the digits GAN of the study trains on, and what a memorising
+    "generator" returns; the second (347 images) is the validation set that chooses the
+    Parzen bandwidth. The test digits stay held out for every score.
+    """
+    order = torch.randperm(len(digits.x_train), generator=torch.Generator().manual_seed(1))
+    return digits.x_train[order[:N_SCORED]], digits.x_train[order[N_SCORED:]]
+
+
+def scoring_classifier(digits: Digits) -> nn.Sequential:
+    """The judge of generated digits (chapter 08): 64 -> 128 -> 10, 600 steps, seed 0.
+
+    Its hidden layer, ``classifier[:-1]``, gives the features of the Frechet distance.
+    """
+    model, _ = train_classifier(digits.x_train, digits.y_train, steps=600, seed=0)
+    return model
+
+
+#: The 41 bandwidths of the Parzen protocol, from 10**-1.5 to 10**0.5 (log-spaced).
+PARZEN_BANDWIDTHS = torch.logspace(-1.5, 0.5, 41, dtype=torch.float64)
+
+
+@torch.no_grad()
+def score_images(images: torch.Tensor, digits: Digits, classifier: nn.Module,
+                 validation: torch.Tensor, training: torch.Tensor) -> dict[str, float]:
+    """Every score of chapter 08 for a set of images in [-1, 1] (generated or not).
+
+    Returns:
+        ``score``: the Inception-style score with ``classifier``; ``frechet``: the Frechet
+        distance to the test digits in the classifier's hidden features; ``parzen`` and
+        ``parzen_se``: the Parzen log-likelihood of the test digits (nats) and its standard
+        error, the bandwidth ``sigma`` chosen on ``validation``; ``nearest``: the median
+        distance from an image to its nearest image of ``training`` (0 for copies).
+    """
+    from ganbook.metrics import (
+        classifier_score,
+        frechet_distance,
+        nearest_distances,
+        parzen_protocol,
+    )
+
+    images = _check_images("images", images)
+    features = classifier[:-1]
+    parzen = parzen_protocol(images.double(), validation.double(), digits.x_test.double(),
+                             PARZEN_BANDWIDTHS)
+    return {
+        "score": classifier_score(classifier(images).softmax(dim=-1).double()),
+        "frechet": frechet_distance(features(digits.x_test).double(),
+                                    features(images).double()),
+        "parzen": parzen["mean"],
+        "parzen_se": parzen["se"],
+        "sigma": parzen["sigma"],
+        "nearest": nearest_distances(images.double(), training.double()).median().item(),
+    }

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import hashlib
 import json
 import math
@@ -54,7 +55,8 @@ from ganbook.validate import integer
 #: against a quick, short run of the studies).
 RESULTS = Path(os.environ.get("GANBOOK_RESULTS") or str(resources.files("ganbook") / "results"))
 
-#: The toy data sets a study can use.
+#: The toy data sets a study can use; a study may also use ``"digits"``, the 8 by 8
+#: digits (:func:`digits_context`).
 DATASETS: dict[str, GaussianMixture] = {"ring8": RING8, "grid25": GRID25}
 
 #: Generated samples scored per seed (PacGAN's protocol).
@@ -79,6 +81,8 @@ class Study:
     d_activation: str | None = None  # the discriminator's (energy's), if not `activation`
     aux_hidden: tuple[int, ...] = (128, 128)  # hidden widths of the entropy term's network
     d_hidden: tuple[int, ...] | None = None  # the discriminator's widths, if not `hidden`
+    output: str | None = None  # the generator's output activation ("tanh" for digits)
+    checkpoints: tuple[int, ...] = ()  # updates after which every seed is also scored
 
     def fingerprint(self) -> str:
         """A hash of everything that determines the results.
@@ -103,7 +107,7 @@ _CONFIG_ALWAYS = {"loss", "steps", "d_steps", "batch_size", "latent_dim", "lr_d"
 
 
 def _toy(name: str, description: str, data: str, study: dict | None = None,
-         **config: Any) -> Study:
+         **config: Any) -> Study:  # a study (of the toy data, or of the digits)
     return Study(name, description, data, TrainConfig(**config), **(study or {}))
 
 
@@ -126,24 +130,42 @@ _SETUP_STUDY = {"d_activation": "leaky_relu"}
 _ENTROPY_WEIGHT = {"ring8": 0.03, "grid25": 0.3}
 
 
+#: The digits GAN of chapter 08 (networks 100 -> 128 -> 256 -> 64 and 64 -> 256 -> 128 -> 1),
+#: trained on the 1,000 images of :func:`ganbook.digits.scoring_split` for 20,000 updates of
+#: batch 64, the rates stepped down like the toy problems', and scored every 2,000.
+_DIGITS_STUDY = {"hidden": (128, 256), "d_hidden": (256, 128), "output": "tanh",
+                 "n_eval": 1000, "checkpoints": tuple(range(2000, 20001, 2000))}
+_DIGITS = {"batch_size": 64, "latent_dim": 100, "lr_d": 1e-3, "lr_g": 1e-3, "steps": 20000,
+           "schedule": "step", "milestones": (12000, 16000), "lr_factors": (0.3, 0.1),
+           "log_every": 100}
+
+
 def _energy(data: str, suffix: str, label: str, penalty: float,
-            entropy: str | None) -> Study:
+            entropy: str | None, **extra: Any) -> Study:
     weight = {"entropy_weight": _ENTROPY_WEIGHT[data]} if entropy else {}
     return _toy(f"{data}-energy{suffix}", label, data, _SETUP_STUDY, loss="energy",
                 gradient_penalty=penalty, entropy=entropy, **weight, **_SETUP,
-                **_TRAINING[data])
+                **_TRAINING[data], **extra)
 
 
 #: Every study of the book, by name. On the grid, an ablation adds one ingredient at a time:
-#: GAN -> the energy set-up (activation, Adam's betas) -> the energy loss -> its gradient
-#: penalty -> an entropy term.
+#: GAN -> Adam's betas -> a leaky ReLU discriminator (with the betas: the energy set-up)
+#: -> the energy loss -> its gradient penalty -> an entropy term -> the entropy term
+#: annealed.
 STUDIES: dict[str, Study] = {
     study.name: study
     for study in (
+        _toy("digits-gan", "GAN", "digits", _DIGITS_STUDY, **_DIGITS),
+        _toy("digits-gan-penalty", "GAN, gradient penalty 1", "digits", _DIGITS_STUDY,
+             gradient_penalty=1.0, **_DIGITS),
         _toy("ring8-gan", "GAN", "ring8", **_TRAINING["ring8"]),
         _toy("ring8-pacgan2", "PacGAN2", "ring8", pack=2, **_TRAINING["ring8"]),
         _toy("grid25-gan", "GAN", "grid25", **_TRAINING["grid25"]),
         _toy("grid25-pacgan4", "PacGAN4", "grid25", pack=4, **_TRAINING["grid25"]),
+        _toy("grid25-pacgan4-wide", "PacGAN4, discriminator 3 x 512", "grid25",
+             {"d_hidden": (512, 512, 512)}, pack=4, **_TRAINING["grid25"]),
+        _toy("grid25-gan-betas", "GAN, Adam betas (0.5, 0.9)", "grid25", **_SETUP,
+             **_TRAINING["grid25"]),
         _toy("grid25-gan-setup", "GAN, energy set-up", "grid25", _SETUP_STUDY, **_SETUP,
              **_TRAINING["grid25"]),
         _energy("grid25", "-nopenalty", "energy, no penalty", 0.0, None),
@@ -156,15 +178,54 @@ STUDIES: dict[str, Study] = {
                 ("-infomax", "energy + InfoMax estimator", "infomax"),
             )
         ),
+        # the entropy term annealed with the learning rate: x0.1, then off for the last
+        # fifth of the training
+        _energy("grid25", "-infomax-annealed", "energy + InfoMax, annealed", 0.1,
+                "infomax", entropy_factors=(0.1, 0.0)),
     )
 }
 
 
+@functools.cache
+def digits_context() -> dict[str, Any]:
+    """What the digits study trains on and is scored with (chapter 08's set-up).
+
+    ``digits`` (:func:`ganbook.digits.load_digits`), ``train`` and ``validation`` (its
+    :func:`ganbook.digits.scoring_split`: the GAN trains on ``train``, the Parzen bandwidth
+    is chosen on ``validation``) and ``classifier``
+    (:func:`ganbook.digits.scoring_classifier`).
+    """
+    from ganbook.digits import load_digits, scoring_classifier, scoring_split
+
+    digits = load_digits()
+    train, validation = scoring_split(digits)
+    return {"digits": digits, "train": train, "validation": validation,
+            "classifier": scoring_classifier(digits)}
+
+
+def data_dim(study: Study) -> int:
+    """The dimension of a study's data: 2 for the toy data, 64 for the digits."""
+    return 64 if study.data == "digits" else DATASETS[study.data].dim
+
+
+def sampler(study: Study):
+    """The study's real data: ``sample(n, torch_generator)`` -> (n, d)."""
+    if study.data != "digits":
+        return DATASETS[study.data].sample
+    train = digits_context()["train"]
+
+    def sample(n: int, generator: torch.Generator) -> torch.Tensor:
+        return train[torch.randint(len(train), (n,), generator=generator)]
+
+    return sample
+
+
 def build_networks(study: Study, seeds: list[int]) -> tuple[EnsembleMLP, EnsembleMLP]:
     """The generator and discriminator (or energy) ensembles; discriminator seeds +10,000."""
-    dim = DATASETS[study.data].dim
+    dim = data_dim(study)
     c = study.config
-    generator = EnsembleMLP(seeds, [c.latent_dim, *study.hidden, dim], study.activation)
+    generator = EnsembleMLP(seeds, [c.latent_dim, *study.hidden, dim], study.activation,
+                            study.output)
     d_hidden = study.hidden if study.d_hidden is None else study.d_hidden
     discriminator = EnsembleMLP([10_000 + s for s in seeds], [c.pack * dim, *d_hidden, 1],
                                 study.d_activation or study.activation)
@@ -174,7 +235,7 @@ def build_networks(study: Study, seeds: list[int]) -> tuple[EnsembleMLP, Ensembl
 def build_aux(study: Study, seeds: list[int]) -> EnsembleMLP | None:
     """The network of the entropy term, seeds +30,000: an encoder for ``"infogan"``, a
     statistics network for ``"infomax"``, ``None`` without an entropy term."""
-    dim = DATASETS[study.data].dim
+    dim = data_dim(study)
     c = study.config
     aux_seeds = [30_000 + s for s in seeds]
     aux = {
@@ -187,19 +248,35 @@ def build_aux(study: Study, seeds: list[int]) -> EnsembleMLP | None:
     return aux() if aux else None
 
 
+def samples_of(generator: EnsembleMLP, study: Study, e: int, seed: int) -> torch.Tensor:
+    """The ``n_eval`` samples scored for model ``e`` (noise seeded by 20,000 + ``seed``)."""
+    g = torch.Generator().manual_seed(20_000 + seed)
+    z = torch.randn(study.n_eval, study.config.latent_dim, generator=g)
+    with torch.no_grad():
+        return generator.member(e)(z.to(generator.weights[0].device)).cpu()
+
+
 def evaluate(generator: EnsembleMLP, study: Study, seeds: list[int]) -> list[dict[str, Any]]:
     """Score ``n_eval`` samples of every model (noise seeded by 20,000 + its seed).
 
-    A model whose samples are not finite (its training diverged) scores 0 modes, 0 high
-    quality and an undefined reverse KL, and its row says ``"diverged": True``.
+    On the toy data: modes, high quality and reverse KL (PacGAN's protocol). A model whose
+    samples are not finite (its training diverged) scores 0 modes, 0 high quality and an
+    undefined reverse KL, and its row says ``"diverged": True``. On the digits: every
+    score of :func:`ganbook.digits.score_images`.
     """
+    if study.data == "digits":
+        from ganbook.digits import score_images
+
+        ctx = digits_context()
+        return [{"seed": seed, **score_images(samples_of(generator, study, e, seed),
+                                              ctx["digits"], ctx["classifier"],
+                                              ctx["validation"], ctx["train"])}
+                for e, seed in enumerate(seeds)]
     data = DATASETS[study.data]
     rows = []
     with torch.no_grad():
         for e, seed in enumerate(seeds):
-            g = torch.Generator().manual_seed(20_000 + seed)
-            z = torch.randn(study.n_eval, study.config.latent_dim, generator=g)
-            samples = generator.member(e)(z.to(generator.weights[0].device)).cpu()
+            samples = samples_of(generator, study, e, seed)
             if torch.isfinite(samples).all():
                 rows.append({"seed": seed, **mode_stats(samples, data.centers, data.std)})
             else:
@@ -243,6 +320,7 @@ def run_study(study: Study, seeds: list[int] | None = None,
 
     Returns:
         A dict with ``rows`` (one per seed: seed, modes, high_quality, reverse_kl),
+        ``curve`` (checkpoint -> the rows at that point, for ``study.checkpoints``),
         ``seconds`` (the whole training and scoring), ``prefix_digests`` and
         ``final_digests`` (seed -> digest of its generator's and discriminator's weights
         after :data:`PREFIX` updates and at the end) and ``networks`` (the trained
@@ -253,13 +331,25 @@ def run_study(study: Study, seeds: list[int] | None = None,
     generator, discriminator = build_networks(study, seeds)
     aux = build_aux(study, seeds)
     prefix = min(PREFIX, study.config.steps)
+
+    snapshot_steps = sorted({prefix, *study.checkpoints})
+    upcoming = iter(snapshot_steps)  # train_gan snapshots in this order
+
+    def snapshot(g: EnsembleMLP, d: EnsembleMLP) -> dict[str, Any]:
+        step = next(upcoming)
+        return {"digests": _digests(g, d, seeds) if step == prefix else None,
+                "rows": evaluate(g, study, seeds) if step in study.checkpoints else None}
+
     history = train_gan(
-        generator, discriminator, DATASETS[study.data].sample, study.config, seeds,
-        progress=progress, aux=aux, stop_after=stop_after, snapshot_steps=[prefix],
-        snapshot=lambda g, d: _digests(g, d, seeds))
+        generator, discriminator, sampler(study), study.config, seeds,
+        progress=progress, aux=aux, stop_after=stop_after, snapshot_steps=snapshot_steps,
+        snapshot=snapshot)
     rows = evaluate(generator, study, seeds)
+    snaps = history.snapshots
     return {"rows": rows, "seconds": time.perf_counter() - start,
-            "prefix_digests": history.snapshots.get(prefix),
+            "curve": {step: snaps[step]["rows"] for step in study.checkpoints
+                      if step in snaps},
+            "prefix_digests": snaps[prefix]["digests"] if prefix in snaps else None,
             "final_digests": _digests(generator, discriminator, seeds),
             "networks": (generator, discriminator)}
 
@@ -330,15 +420,79 @@ def load_networks(name: str, seeds: list[int] | None = None,
 
 
 def summary(rows: list[dict[str, Any]]) -> dict[str, tuple[float, float]]:
-    """Mean and standard error of every metric over the seeds."""
+    """Mean and standard error of every metric over the seeds (every numeric entry of the
+    rows but ``seed``: modes, high_quality and reverse_kl on the toy data)."""
     if not rows:
         raise ValueError("rows must hold at least one row")
     out = {}
-    for key in ("modes", "high_quality", "reverse_kl"):
+    keys = [k for k, v in rows[0].items()
+            if k != "seed" and isinstance(v, (int, float)) and not isinstance(v, bool)]
+    for key in keys:
         values = torch.tensor([float(r[key]) for r in rows], dtype=torch.float64)
         error = values.std().item() / len(values) ** 0.5 if len(values) > 1 else float("nan")
         out[key] = (values.mean().item(), error)
     return out
+
+
+def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """:func:`summary`, with the reverse KL of the toy studies over the seeds where it is
+    defined (a seed without a high-quality sample has none); then also ``kl_seeds``, how
+    many those are, and ``diverged``, how many seeds diverged."""
+    out: dict[str, Any] = summary(rows)
+    if "reverse_kl" in out:
+        defined = [r for r in rows if not math.isnan(r["reverse_kl"])]
+        out["reverse_kl"] = (summary(defined)["reverse_kl"] if defined
+                             else (math.nan, math.nan))
+        out["kl_seeds"] = len(defined)
+        out["diverged"] = sum(bool(r.get("diverged")) for r in rows)
+    return out
+
+
+#: Chapter 10's goals for the energy GANs, on the means over the seeds (high quality as a
+#: share): every mode of the ring, at least 24 of the grid's 25; at least 90 % of
+#: high-quality samples; a reverse KL of at most 0.1.
+GOALS: dict[str, dict[str, float]] = {
+    "ring8": {"modes": 8, "high_quality": 0.90, "reverse_kl": 0.10},
+    "grid25": {"modes": 24, "high_quality": 0.90, "reverse_kl": 0.10},
+}
+
+
+def goals_met(data: str, modes: float, high_quality: float,
+              reverse_kl: float) -> dict[str, bool]:
+    """Which of :data:`GOALS` ``[data]`` these means meet (a nan reverse KL meets none)."""
+    if data not in GOALS:
+        raise ValueError(f"data must be one of {sorted(GOALS)}, got {data!r}")
+    goal = GOALS[data]
+    return {"modes": modes >= goal["modes"],
+            "high_quality": high_quality >= goal["high_quality"],
+            "reverse_kl": reverse_kl <= goal["reverse_kl"]}
+
+
+def study_goals_met(name: str, directory: Path | None = None) -> dict[str, bool]:
+    """:func:`goals_met` for the stored means of study ``name``."""
+    s = summarise(load(name, directory)["rows"])
+    return goals_met(STUDIES[name].data, s["modes"][0], s["high_quality"][0],
+                     s["reverse_kl"][0])
+
+
+def energy_studies(data: str) -> list[str]:
+    """The energy GAN studies of a toy data set (``DATA-energy...``), penalised ones."""
+    if data not in DATASETS:
+        raise ValueError(f"data must be one of {sorted(DATASETS)}, got {data!r}")
+    return [name for name, study in STUDIES.items()
+            if study.data == data and study.config.loss == "energy"
+            and study.config.gradient_penalty > 0]
+
+
+def best_energy(data: str, directory: Path | None = None) -> str:
+    """The best energy GAN of a data set: the most goals met, then the most modes, then
+    the most high-quality samples (means over the seeds of the stored studies)."""
+    def rank(name: str) -> tuple[int, float, float]:
+        s = summarise(load(name, directory)["rows"])
+        return (sum(study_goals_met(name, directory).values()), s["modes"][0],
+                s["high_quality"][0])
+
+    return max(energy_studies(data), key=rank)
 
 
 def path_of(name: str, directory: Path | None = None, suffix: str = ".json") -> Path:
@@ -406,6 +560,7 @@ def run_and_store(name: str, directory: Path | None = None, position: int = 0) -
         "fingerprint": study.fingerprint(),
         "study": dataclasses.asdict(study),
         "rows": result["rows"],
+        "curve": result["curve"],
         "seconds": round(result["seconds"], 1),
         "prefix": min(PREFIX, study.config.steps),
         "prefix_digests": result["prefix_digests"],

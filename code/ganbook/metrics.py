@@ -12,12 +12,16 @@ Chapter 08 defines each and explains what it misses:
 * :func:`frechet_distance`: the Frechet distance of Heusel et al. (2017) between Gaussians
   fitted to two sets of features.
 * :func:`parzen_log_likelihood`: the Gaussian kernel density estimate of Goodfellow et al.
-  (2014), whose flaws Theis et al. (2016) describe.
+  (2014), whose flaws Theis et al. (2016) describe, and :func:`parzen_protocol`, their
+  way of choosing its bandwidth on validation data and scoring test data.
+* :func:`nearest_distances`: how far each sample lies from its nearest training example
+  (a memorising generator's samples lie at distance 0).
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import torch
 
@@ -139,3 +143,46 @@ def parzen_log_likelihood(samples, points, bandwidth: float, chunk: int = 1024) 
         for part in x.split(chunk)
     ]
     return torch.cat(out)
+
+
+def parzen_protocol(samples, validation, test, bandwidths) -> dict[str, Any]:
+    r"""Goodfellow et al.'s Parzen-window protocol: choose :math:`\sigma`, then score.
+
+    The bandwidth is the one of ``bandwidths`` that maximises the mean log-likelihood of
+    ``validation``; the score is the mean log-likelihood of ``test`` at that bandwidth,
+    with its standard error.
+
+    Args:
+        samples: the kernel centres (generated samples), (n, d), finite.
+        validation: real data that choose the bandwidth, (m, d), finite.
+        test: held-out real data that are scored, (k, d), at least two rows, finite.
+        bandwidths: candidate bandwidths, a 1-D sequence of positive numbers.
+
+    Returns:
+        ``{"sigma", "mean", "se", "curve", "interior"}``: the chosen bandwidth, the test
+        mean and standard error (nats), the validation curve (one mean per bandwidth) and
+        whether the maximum lies inside the grid (not at its first or last value).
+    """
+    grid = _as_points(torch.as_tensor(bandwidths, dtype=torch.float64).reshape(-1, 1),
+                      "bandwidths").reshape(-1)
+    if (grid <= 0).any():
+        raise ValueError("bandwidths must all be positive")
+    test = _as_points(test, "test")
+    if len(test) < 2:
+        raise ValueError(f"test needs at least two rows (a standard error), got {len(test)}")
+    curve = torch.stack([parzen_log_likelihood(samples, validation, s.item()).mean()
+                         for s in grid])
+    best = int(curve.argmax())
+    scores = parzen_log_likelihood(samples, test, grid[best].item())
+    return {"sigma": grid[best].item(), "mean": scores.mean().item(),
+            "se": scores.std().item() / math.sqrt(len(scores)), "curve": curve,
+            "interior": 0 < best < len(grid) - 1}
+
+
+def nearest_distances(points, reference, chunk: int = 1024) -> torch.Tensor:
+    """The Euclidean distance from every row of ``points`` to its nearest row of
+    ``reference`` (both (n, d) and (m, d), finite); shape (n,), float64."""
+    x = _as_points(points, "points")
+    r = _as_points(reference, "reference", x.shape[1])
+    chunk = integer("chunk", chunk, minimum=1)
+    return torch.cat([torch.cdist(part, r).min(dim=1).values for part in x.split(chunk)])

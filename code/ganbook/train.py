@@ -70,6 +70,8 @@ class TrainConfig:
     final_lr_factor: float = 0.0  # "cosine": the factor the rate decays to at the last step
     optimizer: str = "adam"  # one of OPTIMIZERS
     momentum: float = 0.0  # SGD's momentum
+    entropy_factors: tuple[float, ...] = ()  # "step": entropy_weight's factor after each
+    #   milestone (annealing the entropy term with the learning rate); () keeps it constant
 
     def __post_init__(self) -> None:
         get_loss(self.loss)  # validates the name
@@ -103,6 +105,14 @@ class TrainConfig:
         if len(factors) != len(milestones):
             raise ValueError(f"lr_factors must have one factor per milestone: "
                              f"{len(milestones)} milestones, {len(factors)} factors")
+        entropy_factors = tuple(real("entropy_factors", f, nonnegative=True)
+                                for f in self.entropy_factors)
+        if entropy_factors and len(entropy_factors) != len(milestones):
+            raise ValueError(f"entropy_factors must have one factor per milestone: "
+                             f"{len(milestones)} milestones, {len(entropy_factors)} factors")
+        if entropy_factors and self.entropy is None:
+            raise ValueError("entropy_factors need an entropy term (entropy is None)")
+        object.__setattr__(self, "entropy_factors", entropy_factors)
         if milestones and self.schedule != "step":
             raise ValueError(f'milestones are for schedule="step", not {self.schedule!r}')
         object.__setattr__(self, "milestones", milestones)
@@ -129,6 +139,17 @@ class TrainConfig:
             floor = self.final_lr_factor
             return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress))
         return 1.0
+
+    def entropy_factor(self, step: int) -> float:
+        """The factor of ``entropy_weight`` at generator update ``step`` (1-based): 1 up to
+        the first milestone, then ``entropy_factors[i]`` after milestone ``i`` (1 throughout
+        when ``entropy_factors`` is empty)."""
+        step = integer("step", step, minimum=1, maximum=self.steps)
+        factor = 1.0
+        for milestone, f in zip(self.milestones, self.entropy_factors):
+            if step > milestone:
+                factor = f
+        return factor
 
 
 @dataclass
@@ -298,7 +319,8 @@ def train_gan(
         g_parts = loss.generator(judge(x_gen))
         if config.entropy is not None:
             g_parts["entropy_term"] = entropy_term(x_gen, z)
-            g_parts["loss"] = g_parts["loss"] + config.entropy_weight * g_parts["entropy_term"]
+            weight = config.entropy_weight * config.entropy_factor(step)
+            g_parts["loss"] = g_parts["loss"] + weight * g_parts["entropy_term"]
         opt_g.zero_grad(set_to_none=True)
         g_parts["loss"].sum().backward()
         opt_g.step()
