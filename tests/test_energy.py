@@ -7,7 +7,9 @@ import torch
 from ganbook.energy import (
     gradient_penalty,
     infogan_loss,
+    interpolates,
     jsd_mi_from_scores,
+    lipschitz_penalty,
     mutual_information_jsd,
     shuffle,
 )
@@ -27,6 +29,38 @@ def test_gradient_penalty_of_a_linear_critic_is_the_squared_slope():
     a = torch.tensor([3.0, -4.0])
     x = torch.randn(50, 2)
     assert gradient_penalty(lambda x: x @ a, x).item() == pytest.approx(25.0)
+
+
+def test_lipschitz_penalty_of_linear_critics():
+    x = torch.randn(7, 2, dtype=torch.float64)
+    for slope, expected in ((torch.tensor([3.0, 4.0]), 16.0), (torch.tensor([0.6, 0.8]), 0.0)):
+        value = lipschitz_penalty(lambda x, a=slope.double(): x @ a, x)
+        assert value.item() == pytest.approx(expected, abs=1e-12)
+
+
+def test_lipschitz_penalty_per_model_and_against_a_formula():
+    x = torch.randn(3, 5, 2, dtype=torch.float64)  # (models, n, d); bowl: grad = x
+    value = lipschitz_penalty(lambda x: 0.5 * x.pow(2).sum(-1), x, sample_dims=2)
+    expected = (x.norm(dim=-1) - 1).pow(2).mean(-1)
+    assert torch.allclose(value, expected, rtol=1e-12)
+
+
+def test_interpolates_lie_on_the_segments():
+    real, fake = torch.zeros(2, 4, 3), torch.ones(2, 4, 3)
+    t = torch.rand(2, 4, generator=torch.Generator().manual_seed(0))
+    x = interpolates(real, fake, t)
+    assert torch.allclose(x, (1 - t).unsqueeze(-1).expand(2, 4, 3))
+    assert torch.equal(interpolates(real, fake, torch.ones(2, 4)), real)
+
+
+@pytest.mark.parametrize("args, match", [
+    ((torch.zeros(4, 2), torch.zeros(4, 3), torch.zeros(4)), "same shape"),
+    ((torch.zeros(4, 2), torch.zeros(4, 2), torch.zeros(3)), "t must hold one position"),
+    ((torch.zeros(4, 2), torch.zeros(4, 2), torch.full((4,), 1.5)), r"t must lie in \[0, 1\]"),
+])
+def test_interpolates_reject_bad_input(args, match):
+    with pytest.raises(ValueError, match=match):
+        interpolates(*args)
 
 
 def test_gradient_penalty_of_a_quadratic_critic_on_2d_inputs():

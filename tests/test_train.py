@@ -83,6 +83,20 @@ def test_energy_variants_run_and_record_their_parts(entropy):
     assert torch.isfinite(history["g_loss"]).all()
 
 
+def test_the_wgan_gp_penalty_is_recorded_and_differs_from_r1():
+    seeds = [0]
+    runs = {}
+    for penalty in ("r1", "wgan-gp"):
+        G, _ = networks(seeds)
+        U = EnsembleMLP([10], [1, 16, 1])
+        config = TrainConfig(loss="energy", steps=20, latent_dim=1, log_every=10,
+                             gradient_penalty=0.1, penalty=penalty)
+        runs[penalty] = train_gan(G, U, TARGET.sample, config, seeds, progress=False)
+    assert runs["wgan-gp"]["penalty"].shape == (2, 1)
+    assert torch.isfinite(runs["wgan-gp"]["penalty"]).all()
+    assert not torch.equal(runs["r1"]["penalty"], runs["wgan-gp"]["penalty"])
+
+
 def test_entropy_needs_aux_and_a_known_name():
     G, D = networks([0])
     with pytest.raises(ValueError, match="aux must be given exactly when config.entropy"):
@@ -166,6 +180,7 @@ def test_stop_after_trains_the_prefix_of_the_full_run_exactly():
     ({"betas": 0.9}, "betas"),
     ({"gradient_penalty": float("nan")}, "gradient_penalty"),
     ({"entropy_weight": -1.0}, "entropy_weight"),
+    ({"penalty": "r2"}, "penalty must be one of"),
     ({"steps": 2.5}, "steps"),
     ({"steps": True}, "steps"),
     ({"batch_size": "64"}, "batch_size"),

@@ -36,12 +36,32 @@ def _batch(name: str, value: torch.Tensor, min_dim: int = 1) -> torch.Tensor:
     return value
 
 
+def _input_gradients(energy: Energy, x: torch.Tensor, sample_dims: int) -> torch.Tensor:
+    """:math:`\nabla_x U(x)` per sample, flattened: (..., features), keeping the graph."""
+    if not callable(energy):
+        raise TypeError("energy must be callable: samples to one energy each")
+    sample_dims = integer("sample_dims", sample_dims, minimum=1)
+    if not isinstance(x, torch.Tensor) or not x.is_floating_point() or x.dim() <= sample_dims:
+        raise ValueError(f"x must be a floating-point tensor with more than sample_dims="
+                         f"{sample_dims} dimension(s): (n, ...) with n >= 1")
+    x = finite_tensor("x", x)  # samples: finite, not empty
+    x = x.detach().requires_grad_(True)
+    u = energy(x)
+    if not isinstance(u, torch.Tensor) or u.shape != x.shape[:sample_dims]:
+        raise ValueError(f"energy must return one value per sample, shape "
+                         f"{tuple(x.shape[:sample_dims])}, got {tuple(getattr(u, 'shape', ()))}")
+    (grad,) = torch.autograd.grad(u.sum(), x, create_graph=True)
+    return grad.flatten(sample_dims)
+
+
 def gradient_penalty(energy: Energy, x: torch.Tensor, sample_dims: int = 1) -> torch.Tensor:
     r""":math:`\mathbb{E}_x \|\nabla_x U(x)\|^2`, without the weight :math:`\lambda`.
 
-    The squared norm is taken per sample over every dimension that does not index samples
-    (channels and pixels alike), then averaged over the batch. The result keeps the graph,
-    so that it can be minimised with respect to the energy's parameters (equation 15).
+    On real samples this is the zero-centred penalty R1 of Mescheder et al. (2018), the
+    penalty of the energy GAN (equation 15). The squared norm is taken per sample over every
+    dimension that does not index samples (channels and pixels alike), then averaged over
+    the batch. The result keeps the graph, so that it can be minimised with respect to the
+    energy's parameters.
 
     Args:
         energy: :math:`U`, samples to one energy each: ``x.shape[:sample_dims]``.
@@ -52,20 +72,43 @@ def gradient_penalty(energy: Energy, x: torch.Tensor, sample_dims: int = 1) -> t
     Returns:
         A scalar, or one penalty per model (``x.shape[:sample_dims - 1]``).
     """
-    if not callable(energy):
-        raise TypeError("energy must be callable: samples to one energy each")
-    sample_dims = integer("sample_dims", sample_dims, minimum=1)
-    if not isinstance(x, torch.Tensor) or not x.is_floating_point() or x.dim() <= sample_dims:
-        raise ValueError(f"x must be a floating-point tensor with more than sample_dims="
-                         f"{sample_dims} dimension(s): (n, ...) with n >= 1")
-    x = finite_tensor("x", x)  # real samples: finite, not empty
-    x = x.detach().requires_grad_(True)
-    u = energy(x)
-    if not isinstance(u, torch.Tensor) or u.shape != x.shape[:sample_dims]:
-        raise ValueError(f"energy must return one value per sample, shape "
-                         f"{tuple(x.shape[:sample_dims])}, got {tuple(getattr(u, 'shape', ()))}")
-    (grad,) = torch.autograd.grad(u.sum(), x, create_graph=True)
-    return grad.pow(2).flatten(sample_dims).sum(-1).mean(-1)
+    return _input_gradients(energy, x, sample_dims).pow(2).sum(-1).mean(-1)
+
+
+def lipschitz_penalty(energy: Energy, x: torch.Tensor, sample_dims: int = 1) -> torch.Tensor:
+    r""":math:`\mathbb{E}_x (\|\nabla_x U(x)\| - 1)^2`: WGAN-GP's two-sided penalty.
+
+    Gulrajani et al. (2017) take it at :func:`interpolates` of real and generated samples,
+    pulling the critic's gradient norm towards 1 there (chapter 09). Same arguments and
+    shapes as :func:`gradient_penalty`.
+    """
+    grad = _input_gradients(energy, x, sample_dims)
+    return (grad.pow(2).sum(-1).sqrt() - 1).pow(2).mean(-1)
+
+
+def interpolates(x_real: torch.Tensor, x_fake: torch.Tensor,
+                 t: torch.Tensor) -> torch.Tensor:
+    r"""Points :math:`t\,x + (1 - t)\,\tilde x` on the segments from generated to real samples.
+
+    Args:
+        x_real: real samples, (..., n, d).
+        x_fake: generated samples, the same shape.
+        t: one position in [0, 1] per pair, ``x_real.shape[:-1]`` (WGAN-GP draws it
+            uniformly).
+    """
+    x_real = _batch("x_real", x_real, 2)
+    x_fake = _batch("x_fake", x_fake, 2)
+    if x_real.shape != x_fake.shape:
+        raise ValueError(f"x_real and x_fake must have the same shape, got "
+                         f"{tuple(x_real.shape)} and {tuple(x_fake.shape)}")
+    t = _batch("t", t)
+    if t.shape != x_real.shape[:-1]:
+        raise ValueError(f"t must hold one position per pair, shape "
+                         f"{tuple(x_real.shape[:-1])}, got {tuple(t.shape)}")
+    if not bool(((t >= 0) & (t <= 1)).all()):
+        raise ValueError("t must lie in [0, 1]")
+    t = t.unsqueeze(-1)
+    return t * x_real + (1 - t) * x_fake
 
 
 def infogan_loss(z: torch.Tensor, z_reconstructed: torch.Tensor,

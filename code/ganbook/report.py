@@ -1,6 +1,6 @@
 """Tables of results that render as tables: on the site, in JupyterLab, and as plain text.
 
-A chapter that compares results (the mode tables of chapters 08 and 10, say) returns a
+A chapter that compares results (the mode tables of chapters 08 and 11, say) returns a
 :class:`Table` as its cell's last value. The notebook stores it twice: as Markdown, which
 the site and JupyterLab render as a real table that wraps on a phone, and as plain text,
 aligned in columns, which a terminal shows and nbval compares.

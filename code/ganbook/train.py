@@ -27,7 +27,13 @@ from typing import Any
 import torch
 from torch import nn
 
-from ganbook.energy import gradient_penalty, infogan_loss, jsd_mi_from_scores
+from ganbook.energy import (
+    gradient_penalty,
+    infogan_loss,
+    interpolates,
+    jsd_mi_from_scores,
+    lipschitz_penalty,
+)
 from ganbook.losses import get_loss
 from ganbook.validate import integer, real
 
@@ -46,6 +52,12 @@ SCHEDULES = ("constant", "step", "cosine")
 #: The optimisers, by name (Adam with ``betas``, or plain SGD with ``momentum``).
 OPTIMIZERS = ("adam", "sgd")
 
+#: Where the gradient penalty is taken: ``"r1"``, :math:`\|\nabla D\|^2` at the real
+#: samples (Mescheder et al. 2018; the energy GAN's equation 15), or ``"wgan-gp"``,
+#: :math:`(\|\nabla D\| - 1)^2` at random points between real and generated samples
+#: (Gulrajani et al. 2017).
+PENALTIES = ("r1", "wgan-gp")
+
 
 @dataclass(frozen=True)
 class TrainConfig:
@@ -61,7 +73,8 @@ class TrainConfig:
     betas: tuple[float, float] = (0.5, 0.999)  # Adam's betas (Radford et al. 2016)
     pack: int = 1  # PacGAN's packing degree: the discriminator judges `pack` samples at once
     log_every: int = 10  # record the history every `log_every` generator updates
-    gradient_penalty: float = 0.0  # lambda of E||grad_x D(x)||^2 on real samples (eq. 15)
+    gradient_penalty: float = 0.0  # lambda, the weight of the gradient penalty
+    penalty: str = "r1"  # which penalty: one of PENALTIES
     entropy: str | None = None  # the generator's entropy term: None, "infogan" or "infomax"
     entropy_weight: float = 1.0  # its weight in the generator's loss
     schedule: str = "constant"  # the learning rates' schedule: one of SCHEDULES
@@ -93,6 +106,8 @@ class TrainConfig:
             raise ValueError(f"momentum must be below 1, got {self.momentum}")
         if self.entropy not in ENTROPY_TERMS:
             raise ValueError(f"entropy must be one of {ENTROPY_TERMS}, got {self.entropy!r}")
+        if self.penalty not in PENALTIES:
+            raise ValueError(f"penalty must be one of {PENALTIES}, got {self.penalty!r}")
         if self.optimizer not in OPTIMIZERS:
             raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {self.optimizer!r}")
         if self.schedule not in SCHEDULES:
@@ -290,6 +305,12 @@ def train_gan(
         marginal = aux(torch.cat([x, shuffled], -1)).squeeze(-1)
         return -jsd_mi_from_scores(joint, marginal)
 
+    def penalty(x_real: torch.Tensor, x_fake: torch.Tensor) -> torch.Tensor:  # (E,)
+        if config.penalty == "r1":
+            return gradient_penalty(judge, x_real, sample_dims=2)
+        t = torch.stack([torch.rand(batch, generator=g) for g in rngs]).to(device)
+        return lipschitz_penalty(judge, interpolates(x_real, x_fake, t), sample_dims=2)
+
     history = History()
     snapshot_steps = set(snapshot_steps)
     if snapshot is not None and 0 in snapshot_steps:
@@ -308,7 +329,7 @@ def train_gan(
                 x_fake = generator(noise())
             d_parts = loss.discriminator(judge(x_real), judge(x_fake))
             if config.gradient_penalty > 0:
-                d_parts["penalty"] = gradient_penalty(judge, x_real, sample_dims=2)
+                d_parts["penalty"] = penalty(x_real, x_fake)
                 d_parts["loss"] = d_parts["loss"] + config.gradient_penalty * d_parts["penalty"]
             opt_d.zero_grad(set_to_none=True)
             d_parts["loss"].sum().backward()
