@@ -33,8 +33,9 @@ def test_gradient_penalty_of_a_linear_critic_is_the_squared_slope():
 
 def test_lipschitz_penalty_of_linear_critics():
     x = torch.randn(7, 2, dtype=torch.float64)
-    for slope, expected in ((torch.tensor([3.0, 4.0]), 16.0), (torch.tensor([0.6, 0.8]), 0.0)):
-        value = lipschitz_penalty(lambda x, a=slope.double(): x @ a, x)
+    for a, expected in (((3.0, 4.0), 16.0), ((0.6, 0.8), 0.0)):
+        slope = torch.tensor(a, dtype=torch.float64)
+        value = lipschitz_penalty(lambda x, s=slope: x @ s, x)
         assert value.item() == pytest.approx(expected, abs=1e-12)
 
 
