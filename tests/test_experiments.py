@@ -157,6 +157,7 @@ def test_summarise_skips_undefined_reverse_kls_and_goals_rank_the_energy_gans():
     with pytest.raises(ValueError, match="data"):
         experiments.goals_met("digits", 1, 1, 1)
     assert "grid25-energy-nopenalty" not in experiments.energy_studies("grid25")
+    assert "grid25-wgan-gp" not in experiments.energy_studies("grid25")
     for data in ("ring8", "grid25"):
         best = experiments.best_energy(data)
         assert best in experiments.energy_studies(data)

@@ -483,12 +483,14 @@ def study_goals_met(name: str, directory: Path | None = None) -> dict[str, bool]
 
 
 def energy_studies(data: str) -> list[str]:
-    """The energy GAN studies of a toy data set (``DATA-energy...``), penalised ones."""
+    """The energy GAN studies of a toy data set (``DATA-energy...``): the energy loss with
+    the energy view's penalty, R1, at a positive weight (not the WGAN-GP studies of
+    chapter 09, which share the loss but not the penalty)."""
     if data not in DATASETS:
         raise ValueError(f"data must be one of {sorted(DATASETS)}, got {data!r}")
     return [name for name, study in STUDIES.items()
             if study.data == data and study.config.loss == "energy"
-            and study.config.gradient_penalty > 0]
+            and study.config.gradient_penalty > 0 and study.config.penalty == "r1"]
 
 
 def best_energy(data: str, directory: Path | None = None) -> str:

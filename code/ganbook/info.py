@@ -177,9 +177,9 @@ def kl_divergence(p: Any, q: Any, dim: int = -1, base: float | None = None) -> t
 
 
 def js_divergence(p: Any, q: Any, dim: int = -1, base: float | None = None) -> torch.Tensor:
-    r"""Jensen-Shannon divergence :math:`\tfrac12 D_{KL}(p \| m) + \tfrac12 D_{KL}(q \| m)`.
+    r"""Jensen-Shannon divergence :math:`\tfrac12 D_{KL}(p \| M) + \tfrac12 D_{KL}(q \| M)`.
 
-    With the mixture :math:`m = (p + q)/2`. Symmetric, always finite, between 0 (for
+    With the mixture :math:`M = (p + q)/2`. Symmetric, always finite, between 0 (for
     :math:`p = q`) and :math:`\log 2` (for disjoint supports); its square root is a metric
     (Endres and Schindelin 2003). It is the divergence that the original GAN minimises
     (chapters 03 and 07). Note that ``scipy.spatial.distance.jensenshannon`` returns the

@@ -9,8 +9,9 @@ whose stationary distribution tends to :math:`q` as :math:`\varepsilon \to 0` bu
 for a finite step. MALA (Roberts and Tweedie 1996; equation 30) uses the same move as a
 proposal :math:`x'` and accepts it with probability
 
-.. math:: \min\Big\{1, \frac{e^{-U(x')} k(x_t \mid x')}{e^{-U(x_t)} k(x' \mid x_t)}\Big\},
-          \qquad k(x' \mid x) = \exp\Big(-\frac{\|x' - x + \tfrac{\varepsilon}{2}
+.. math:: \min\Big\{1, \frac{e^{-U(x')} \kappa(x_t \mid x')}
+          {e^{-U(x_t)} \kappa(x' \mid x_t)}\Big\},
+          \qquad \kappa(x' \mid x) = \exp\Big(-\frac{\|x' - x + \tfrac{\varepsilon}{2}
           \nabla U(x)\|^2}{2 \varepsilon}\Big),
 
 with the **squared** norm (a reference implementation of Kumar et al. 2019 used the plain
