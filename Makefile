@@ -46,13 +46,21 @@ test: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python tools/notebooks.py $(CHAPTER)
 
-## experiments: run every study of ganbook.experiments not yet stored (resumable, 2 at a time)
+# A study named ebm-... belongs to ganbook.ebm (energies trained by MCMC), any other to
+# ganbook.experiments (GANs); without STUDY, both modules run all of theirs.
+STUDY_MODULES = $(if $(STUDY),$(if $(filter ebm-%,$(STUDY)),ganbook.ebm,ganbook.experiments),ganbook.experiments ganbook.ebm)
+
+## experiments: run every study of ganbook.experiments and ganbook.ebm not yet stored (resumable, 2 at a time)
 experiments: $(STAMP)
-	GANBOOK_PROGRESS=$(STUDY_PROGRESS) $(BIN)/python -m ganbook.experiments $(STUDY)
+	for module in $(STUDY_MODULES); do \
+	  GANBOOK_PROGRESS=$(STUDY_PROGRESS) $(BIN)/python -m $$module --jobs 2 $(STUDY) || exit 1; \
+	done
 
 ## verify-studies: re-train seed 0 of every study (or STUDY=...) in full; compare with the store
 verify-studies: $(STAMP)
-	GANBOOK_PROGRESS=$(STUDY_PROGRESS) $(BIN)/python -m ganbook.experiments --verify $(STUDY)
+	for module in $(STUDY_MODULES); do \
+	  GANBOOK_PROGRESS=$(STUDY_PROGRESS) $(BIN)/python -m $$module --verify $(STUDY) || exit 1; \
+	done
 
 ## serve: serve the built site on http://127.0.0.1:8000
 serve:

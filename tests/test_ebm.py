@@ -135,11 +135,15 @@ def test_a_fixed_seed_gives_the_same_training_and_an_ensemble_equals_separate_ru
     _, other = run([0, 1, 2], chain_steps=4)
     assert not torch.equal(other.buffer, a.buffer)
     # stopping early gives exactly the first updates of the full training
-    net_stop, stop = run([1], milestones=(5,), lr_factors=(0.1,))
+    config = small(milestones=(5,), lr_factors=(0.1,))
+    full = train_energy_mcmc(
+        EnsembleMLP([1], [1, 16, 16, 1], "leaky_relu"), TARGET.sample, config, [1],
+        snapshot=lambda net: [p.detach().clone() for p in net.parameters()],
+        snapshot_steps=[10])
     net_part = EnsembleMLP([1], [1, 16, 16, 1], "leaky_relu")
-    train_energy_mcmc(net_part, TARGET.sample, small(milestones=(5,), lr_factors=(0.1,)), [1],
-                      stop_after=30)
-    for p, q in zip(net_stop.parameters(), net_part.parameters()):
+    part = train_energy_mcmc(net_part, TARGET.sample, config, [1], stop_after=10)
+    assert part.history.steps[-1] == 10 and full.history.steps[-1] == 30
+    for p, q in zip(full.history.snapshots[10], net_part.parameters()):
         assert torch.equal(p, q)
 
 
