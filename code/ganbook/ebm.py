@@ -359,9 +359,9 @@ _TRAINING: dict[str, dict[str, Any]] = {
                "milestones": (2000, 2500), "lr_factors": (0.3, 0.1)},
 }
 
-#: The studies, by name: on each data set the replay buffer with short chains (K = 10),
-#: then one change at a time: no buffer (every chain from noise, K steps); on the ring
-#: also four times longer chains without a buffer; and, as a check of convergence, each
+#: The studies by name. On each data set the replay buffer with short chains (K = 10),
+#: then one change at a time (no buffer, so that every chain starts from noise; on the
+#: ring also four times longer chains without a buffer); and, as a check of convergence, each
 #: buffer study trained twice as long, for two of the seeds (the budget of the studies,
 #: about half an hour of one core, pays for no more).
 STUDIES: dict[str, Study] = {
@@ -432,9 +432,9 @@ def long_run_samples(net: nn.Module, study: Study, seed: int,
     long).
 
     Returns:
-        ``{"samples": (n_eval, d), "acceptance": float, "longer": (n_eval, d) or None,
-        "acceptance_longer": float or None}``: the acceptance rates of the first
-        ``sampler_steps`` steps and of the steps after them.
+        A dict: ``samples``, (n_eval, d); ``acceptance``, the acceptance rate of the
+        first ``sampler_steps`` steps; ``longer``, (n_eval, d) or None; and
+        ``acceptance_longer``, the rate of the steps after them, or None.
     """
     from ganbook.sampling import mala
 

@@ -40,9 +40,9 @@ from ganbook.validate import integer, real
 #: Draws ``n`` real samples, shape (n, d), with the given generator.
 Sampler = Callable[[int, torch.Generator], torch.Tensor]
 
-#: The generator's entropy terms (source 004, equations 18-21; ganbook.energy): none, the
-#: InfoGAN bound with an encoder aux(x) -> z, or the Deep InfoMax estimator with a
-#: statistics network aux(concat(x, z)) -> score.
+#: The generator's entropy terms, from source 004's equations 18-21 (``ganbook.energy``).
+#: None, the InfoGAN bound with an encoder aux(x) -> z, or the Deep InfoMax estimator
+#: with a statistics network aux(concat(x, z)) -> score.
 ENTROPY_TERMS = (None, "infogan", "infomax")
 
 
@@ -52,7 +52,7 @@ SCHEDULES = ("constant", "step", "cosine")
 #: The optimisers, by name (Adam with ``betas``, or plain SGD with ``momentum``).
 OPTIMIZERS = ("adam", "sgd")
 
-#: Where the gradient penalty is taken: ``"r1"``, :math:`\|\nabla D\|^2` at the real
+#: Where the gradient penalty is taken. ``"r1"`` is :math:`\|\nabla D\|^2` at the real
 #: samples (Mescheder et al. 2018; the energy GAN's equation 15), or ``"wgan-gp"``,
 #: :math:`(\|\nabla D\| - 1)^2` at random points between real and generated samples
 #: (Gulrajani et al. 2017).
