@@ -432,9 +432,9 @@ def long_run_samples(net: nn.Module, study: Study, seed: int,
     long).
 
     Returns:
-        A dict: ``samples``, (n_eval, d); ``acceptance``, the acceptance rate of the
-        first ``sampler_steps`` steps; ``longer``, (n_eval, d) or None; and
-        ``acceptance_longer``, the rate of the steps after them, or None.
+        A dict with ``samples``, (n_eval, d), ``acceptance``, the acceptance rate of the
+        first ``sampler_steps`` steps, ``longer``, (n_eval, d) or None, and
+        ``acceptance_longer``, the rate of the steps after them or None.
     """
     from ganbook.sampling import mala
 
