@@ -20,7 +20,7 @@ STUDY_PROGRESS := $(or $(GANBOOK_PROGRESS),1)
 # No progress bars in executions whose outputs are stored or compared (see ganbook.train).
 export GANBOOK_PROGRESS := 0
 
-.PHONY: book test notebooks experiments verify-studies serve lab lab-flags bench clean
+.PHONY: book pdf test notebooks experiments verify-studies serve lab lab-flags bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,11 +34,26 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going $(BOOK_FLAGS)
 	@echo "Open $(abspath _build/html/index.html)"
 
-## test: unit tests, notebook checks, the site with -W -n and in a browser, nbval (strict)
+## pdf: the whole book as one PDF (LaTeX, xelatex) from the stored outputs, into _build/pdf
+# and, when the site is built, into _build/html (its download link). Sphinx works in
+# _build/pdf-work, apart from the site's build; needs TeX Live (see README.md, "The PDF").
+PDF := from-entropy-to-energy.pdf
+PDF_WORK := _build/pdf-work/_build/latex
+pdf: $(STAMP)
+	rm -f $(PDF_WORK)/$(PDF) _build/pdf/$(PDF) _build/html/$(PDF)
+	$(BIN)/jupyter-book build . --builder pdflatex --path-output _build/pdf-work --all -W -n --keep-going
+	mkdir -p _build/pdf
+	cp $(PDF_WORK)/$(PDF) _build/pdf/$(PDF)
+	cp $(PDF_WORK)/$(PDF:.pdf=.log) _build/pdf/
+	if [ -d _build/html ]; then cp _build/pdf/$(PDF) _build/html/$(PDF); fi
+	@echo "PDF: $(abspath _build/pdf/$(PDF))"
+
+## test: unit tests, notebook checks, the site with -W -n and in a browser, the PDF, nbval (strict)
 test: $(STAMP)
-	$(BIN)/python -m pytest tests --ignore=tests/test_site.py
+	$(BIN)/python -m pytest tests --ignore=tests/test_site.py --ignore=tests/test_pdf.py
 	$(MAKE) --no-print-directory book BOOK_FLAGS=--all
 	$(BIN)/python -m pytest tests/test_site.py
+	$(BIN)/python -m pytest tests/test_pdf.py
 	$(BIN)/ruff check .
 	$(BIN)/python tools/package_alone.py
 

@@ -111,9 +111,10 @@ def test_strict_nbval_fails_when_only_printed_output_changes(printed_only_ipytho
     assert strict.returncode == 1, strict.stdout[-3000:]
     assert "AssertionError" not in strict.stdout, "an assert failed: not an output-only change"
     failed = failed_cells(strict)
-    # The computer-start cell (its printed information contents) and the Monte-Carlo cell
-    # (its printed and glued estimate), each failing on outputs that differ.
-    assert len(failed) == 2, strict.stdout[-3000:]
+    # The computer-start cell (its printed information contents), the Monte-Carlo cell (its
+    # printed estimate) and the folded cell that glues that estimate for the prose, each
+    # failing on outputs that differ.
+    assert len(failed) == 3, strict.stdout[-3000:]
     # Each failure is an output mismatch (nbval words it in one of two ways, by the kind
     # of output), not an error raised by the cell.
     sections = strict.stdout.split("02-entropy.ipynb::")[1:]  # one per failure report

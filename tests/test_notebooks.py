@@ -69,3 +69,18 @@ def test_notebook_starts_with_colab_setup_then_pins_and_seeds(md):
     lines = [line for line in first.splitlines() if line.strip()]
     assert lines[0].startswith("import ganbook"), "import ganbook before torch"
     assert "set_seed(" in first
+
+
+def test_exercises_are_referred_to_by_number():
+    """``{ref}`` to an exercise (which has no title) renders as nothing, silently, even under
+    ``-W -n``: a sentence then reads "Using the chain rule of  on". ``{numref}`` gives
+    "Exercise 3.2"."""
+    import re
+
+    texts = {md: md.read_text(encoding="utf-8") for md in SOURCES}
+    exercises = {label for text in texts.values()
+                 for label in re.findall(r"```\{exercise\}[^\n]*\n:label: (\S+)", text)}
+    assert len(exercises) >= 50
+    wrong = [f"{md.name}: {{ref}}`{label}`" for md, text in texts.items()
+             for label in re.findall(r"\{ref\}`([^`<]+)`", text) if label in exercises]
+    assert not wrong, f"refer to exercises with {{numref}}: {wrong}"

@@ -33,3 +33,12 @@ def test_mean_and_error():
     assert mean_and_error(7.44, 0.41) == "7.4\u00a0±\u00a00.4"
     assert mean_and_error(0.0123, 0.004, digits=3) == "0.012\u00a0±\u00a00.004"
     assert mean_and_error(3.0) == "3.0" and mean_and_error(3.0, float("nan")) == "3.0"
+
+
+def test_say_wraps_to_the_output_width(capsys):
+    from ganbook.report import OUTPUT_WIDTH, say
+
+    say("a-long-name, seed 0: " + "word " * 40 + "end")
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) > 1 and all(len(line) <= OUTPUT_WIDTH for line in lines)
+    assert lines[0].startswith("a-long-name, seed 0:")  # hyphens never split

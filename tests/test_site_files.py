@@ -39,4 +39,10 @@ def test_mathjax_is_vendored_and_configured():
     config = (ROOT / "_config.yml").read_text()
     path = re.search(r"^\s+mathjax_path: (\S+)$", config, re.M).group(1)
     assert not path.startswith(("http:", "https:", "//")), "MathJax must not come from a CDN"
-    assert (BOOK / "_static" / path).stat().st_size > 1_000_000
+    mathjax = (BOOK / "_static" / path).parent
+    assert (mathjax / "VERSION").read_text().startswith("MathJax 3.")
+    loads = re.search(r"^\s+load: \[(.*)\]$", config, re.M).group(1).split(", ")
+    for component in ["startup", "core", *loads]:  # every component the loader asks for
+        assert (mathjax / f"{component}.js").stat().st_size > 1_000, component
+    fonts = list((mathjax / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
+    assert len(fonts) >= 20, "CommonHTML's fonts are vendored beside it"

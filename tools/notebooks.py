@@ -22,8 +22,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIRS = ("chapters", "book")
 
-#: The line of the Colab cell that installs the package, with the URL and branch in it.
-COLAB_INSTALL = re.compile(r'(%pip install --quiet "ganbook @ git\+)[^"@]+@[^"]+(")')
+#: The lines of the Colab cell that install the package, with the URL and branch in them:
+#: the URL on a line of its own, so that both lines fit the 79-character column (an older
+#: single-line form is matched too, and rewritten).
+COLAB_INSTALL = re.compile(
+    r'( +)(?:repo = "[^"]*"\n +)?%pip install --quiet "ganbook @ git\+[^"]+"'
+)
 
 
 def is_notebook(path: Path) -> bool:
@@ -48,15 +52,17 @@ def repository() -> tuple[str, str]:
     return config["repository"]["url"].rstrip("/"), config["repository"].get("branch", "main")
 
 
-def colab_install_line(url: str, branch: str) -> str:
-    return f'%pip install --quiet "ganbook @ git+{url}@{branch}"'
+def colab_install_line(url: str, branch: str, indent: str = "    ") -> str:
+    """The Colab cell's install lines (IPython expands ``{repo}`` in a ``%pip`` line)."""
+    return (f'{indent}repo = "{url}"\n'
+            f'{indent}%pip install --quiet "ganbook @ git+{{repo}}@{branch}"')
 
 
 def sync_colab_cell(md: Path) -> None:
     """Point the notebook's Colab install line at the repository of ``_config.yml``."""
     url, branch = repository()
     text = md.read_text(encoding="utf-8")
-    new = COLAB_INSTALL.sub(colab_install_line(url, branch).replace("\\", r"\\"), text)
+    new = COLAB_INSTALL.sub(lambda m: colab_install_line(url, branch, m.group(1)), text)
     if new != text:
         md.write_text(new, encoding="utf-8")
 

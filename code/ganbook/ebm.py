@@ -60,6 +60,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from ganbook.report import say
 from ganbook.sampling import energy_and_grad
 from ganbook.train import History
 from ganbook.validate import integer, real
@@ -636,8 +637,8 @@ def live_check(name: str, seed: int = 0, directory: Path | None = None) -> bool:
     same = check_reproduced(f"{name}, seed {seed}, weights after {PREFIX} updates "
                             "re-trained", check["live"], check["stored"])
     if same:
-        print(f"{name}, seed {seed}: the first {PREFIX} updates re-trained here give "
-              "the stored weights")
+        say(f"{name}, seed {seed}: the first {PREFIX} updates re-trained here give "
+            "the stored weights")
     return same
 
 

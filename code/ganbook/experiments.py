@@ -45,6 +45,7 @@ import torch
 
 from ganbook.metrics import mode_stats
 from ganbook.nets import EnsembleMLP
+from ganbook.report import say
 from ganbook.seed import check_reproduced
 from ganbook.toy import GRID25, RING8, GaussianMixture
 from ganbook.train import TrainConfig, train_gan
@@ -401,8 +402,8 @@ def live_check(name: str, seed: int = 0, directory: Path | None = None) -> bool:
         f"{name}, seed {seed}, weights after {stored['prefix']} updates re-trained",
         prefix["live"], prefix["stored"])
     if same_row and same_prefix:
-        print(f"{name}, seed {seed}: the stored weights score as stored, and the first "
-              f"{stored['prefix']} updates re-trained here give the stored weights")
+        say(f"{name}, seed {seed}: the stored weights score as stored, and the first "
+            f"{stored['prefix']} updates re-trained here give the stored weights")
     return same_row and same_prefix
 
 

@@ -8,8 +8,18 @@ aligned in columns, which a terminal shows and nbval compares.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+#: The widest line of a chapter's printed output, in characters (the code column of the site).
+OUTPUT_WIDTH = 79
+
+
+def say(text: str) -> None:
+    """Print ``text`` wrapped to :data:`OUTPUT_WIDTH` characters, so it fits the column."""
+    print(textwrap.fill(text, width=OUTPUT_WIDTH, break_long_words=False,
+                        break_on_hyphens=False))
 
 
 @dataclass(frozen=True)

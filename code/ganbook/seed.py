@@ -35,6 +35,8 @@ import sys
 import warnings
 from typing import Any
 
+from ganbook.report import say
+
 #: Environment variables that pin the code path on x86-64 (MKL's branch, ATen's vector
 #: kernels, oneDNN's instruction set). The Makefile and binder/start export the same values
 #: (checked by ``tests/test_seed.py``).
@@ -197,10 +199,10 @@ def check_reproduced(what: str, live: Any, stored: Any) -> bool:
         raise AssertionError(f"{what}: computed {live!r}, stored {stored!r}, on the "
                              "reference platform, where they must be equal")
     reasons = "; ".join(cpu_code_path_problems()) or "not the reference platform"
-    print(f"{what}: this machine gives {live!r}, the book stored {stored!r}. They differ "
-          f"because {reasons}: the book's numbers come from another arithmetic path, and "
-          "a trained GAN amplifies its last bits. The claims the chapter asserts still "
-          "hold for the stored numbers it loads.")
+    say(f"{what}: this machine gives {live!r}, the book stored {stored!r}. They differ "
+        f"because {reasons}: the book's numbers come from another arithmetic path, and "
+        "a trained GAN amplifies its last bits. The claims the chapter asserts still "
+        "hold for the stored numbers it loads.")
     return False
 
 
