@@ -48,13 +48,14 @@ pdf: $(STAMP)
 	if [ -d _build/html ]; then cp _build/pdf/$(PDF) _build/html/$(PDF); fi
 	@echo "PDF: $(abspath _build/pdf/$(PDF))"
 
-## test: unit tests, notebook checks, the site with -W -n and in a browser, the PDF, nbval (strict)
+## test: unit tests, notebook checks, the site with -W -n and in a browser, the PDF, the
+## pre-commit hooks (ruff, notebooks, actionlint, zizmor), nbval (strict)
 test: $(STAMP)
 	$(BIN)/python -m pytest tests --ignore=tests/test_site.py --ignore=tests/test_pdf.py
 	$(MAKE) --no-print-directory book BOOK_FLAGS=--all
 	$(BIN)/python -m pytest tests/test_site.py
 	$(BIN)/python -m pytest tests/test_pdf.py
-	$(BIN)/ruff check .
+	$(BIN)/pre-commit run --all-files --show-diff-on-failure
 	$(BIN)/python tools/package_alone.py
 
 ## notebooks: sync each chapters/*.md into its .ipynb and execute it (CHAPTER=02-entropy for one)

@@ -5,20 +5,13 @@ these checks are what make `pytest --nbval chapters` a real check.
 """
 
 
-import jupytext
 import nbformat
 import pytest
 
+from check_notebooks import execution_problems, pairing_problems
 from notebooks import ROOT, colab_install_line, notebook_sources, repository
 
 SOURCES = notebook_sources()
-
-
-def cells(notebook) -> list[tuple[str, str, tuple[str, ...]]]:
-    return [
-        (cell.cell_type, cell.source.strip(), tuple(cell.metadata.get("tags", ())))
-        for cell in notebook.cells
-    ]
 
 
 def test_there_are_notebooks_and_no_orphans():
@@ -30,30 +23,12 @@ def test_there_are_notebooks_and_no_orphans():
 
 @pytest.mark.parametrize("md", SOURCES, ids=lambda p: p.stem)
 def test_md_and_ipynb_have_the_same_cells(md):
-    ipynb = md.with_suffix(".ipynb")
-    assert ipynb.exists(), f"{md.name} has no paired {ipynb.name}: run `make notebooks`"
-    source = jupytext.read(md)
-    stored = nbformat.read(ipynb, as_version=4)
-    assert cells(source) == cells(stored), (
-        f"{md.name} and {ipynb.name} differ: run `make notebooks CHAPTER={md.stem}`"
-    )
+    assert not pairing_problems(md), pairing_problems(md)
 
 
 @pytest.mark.parametrize("md", SOURCES, ids=lambda p: p.stem)
 def test_every_code_cell_was_executed_in_order(md):
-    stored = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
-    counts = [cell.execution_count for cell in stored.cells if cell.cell_type == "code"]
-    assert counts, f"{md.name} has no code cell"
-    assert None not in counts, f"{md.stem}: a code cell was never executed"
-    assert counts == list(range(1, len(counts) + 1)), f"{md.stem}: not executed top to bottom"
-    errors = [
-        output
-        for cell in stored.cells
-        if cell.cell_type == "code"
-        for output in cell.outputs
-        if output.output_type == "error" or output.get("name") == "stderr"
-    ]
-    assert not errors, f"{md.stem}: stored outputs hold an error or a warning"
+    assert not execution_problems(md), execution_problems(md)
 
 
 @pytest.mark.parametrize("md", SOURCES, ids=lambda p: p.stem)
@@ -84,3 +59,21 @@ def test_exercises_are_referred_to_by_number():
     wrong = [f"{md.name}: {{ref}}`{label}`" for md, text in texts.items()
              for label in re.findall(r"\{ref\}`([^`<]+)`", text) if label in exercises]
     assert not wrong, f"refer to exercises with {{numref}}: {wrong}"
+
+
+def test_the_notebook_checks_can_fail(tmp_path):
+    """The checks of the pre-commit hooks catch a .md edited alone and an unexecuted cell."""
+    import shutil
+
+    md = tmp_path / "01-information.md"
+    shutil.copy(SOURCES[0], md)
+    shutil.copy(SOURCES[0].with_suffix(".ipynb"), md.with_suffix(".ipynb"))
+    assert not pairing_problems(md) and not execution_problems(md)
+    md.write_text(md.read_text(encoding="utf-8") + "\nA new paragraph.\n", encoding="utf-8")
+    assert "differ" in " ".join(pairing_problems(md))
+    stored = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
+    next(c for c in stored.cells if c.cell_type == "code").execution_count = None
+    nbformat.write(stored, md.with_suffix(".ipynb"))
+    assert "never executed" in " ".join(execution_problems(md))
+    md.with_suffix(".ipynb").unlink()
+    assert "no paired" in " ".join(pairing_problems(md))

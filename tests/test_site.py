@@ -76,7 +76,9 @@ SITE_DIR = Path(os.environ.get("GANBOOK_SITE_DIR") or ROOT / "_build" / "html").
 SCREENS_DIR = SITE_DIR.parent / "screens"
 NOT_PAGES = {"_static", "_sources", "_images"}  # top-level folders of assets, not pages
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's chromium, or another Chromium named by GANBOOK_CHROMIUM (GitHub's runners have
+# Google Chrome; Ubuntu's chromium package is a snap).
+CHROMIUM = os.environ.get("GANBOOK_CHROMIUM") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

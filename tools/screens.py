@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import sys
 import threading
 from pathlib import Path
@@ -43,7 +44,8 @@ def shoot(pages: list[str]) -> list[Path]:
     written = []
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+            chromium = os.environ.get("GANBOOK_CHROMIUM") or "/usr/bin/chromium"
+            browser = p.chromium.launch(executable_path=chromium,
                                         args=["--no-sandbox", "--disable-gpu"])
             for device, viewport in DEVICES.items():
                 for theme in ("light", "dark"):
